@@ -1,0 +1,1 @@
+"""London policing transparency: data packages in, static site out."""

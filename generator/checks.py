@@ -1,0 +1,106 @@
+"""Arithmetic checks declared in the packages themselves -> one findings table.
+
+Two declarations, both on a resource in datapackage.json:
+
+* ``x-totals`` on a *reported totals* resource: each of its rows is a total the
+  source printed; ``covers`` names the values of the detail resource's
+  ``group_field`` it adds up, separated by ``|`` (``*`` for all rows); ``match_fields``
+  must be equal between the total and its rows. Each printed figure is
+  compared with the sum of the detail rows.
+* ``x-identities`` on any resource: row-wise sums such as
+  ``closing_balance = opening_balance + net_movement``.
+
+A difference within the stated tolerance is "rounding"; beyond it, "mismatch".
+Both are findings for the data-quality page, never build errors: the source
+printed them, and the site says so.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .errors import DataError
+from .packages import Catalog
+
+FINDING_COLUMNS = ["package", "resource", "check", "label", "field", "computed", "reported",
+                   "difference", "tolerance", "status", "source_line"]
+TERM_RE = re.compile(r"\s*([+-])?\s*([a-z_][a-z0-9_]*)")
+
+
+def status_of(diff: float, tolerance: float) -> str:
+    if abs(diff) < 1e-9:
+        return "exact"
+    return "rounding" if abs(diff) <= tolerance + 1e-9 else "mismatch"
+
+
+def _finding(pkg, res, check, label, field, computed, reported, tolerance, source_line):
+    diff = round(float(reported) - float(computed), 6)
+    return {"package": pkg, "resource": res, "check": check, "label": label, "field": field,
+            "computed": round(float(computed), 6), "reported": float(reported), "difference": diff,
+            "tolerance": tolerance, "status": status_of(diff, tolerance), "source_line": source_line}
+
+
+def total_findings(catalog: Catalog) -> list[dict]:
+    rows = []
+    for pkg in catalog.values():
+        for res in pkg.descriptor["resources"]:
+            spec = res.get("x-totals")
+            if not spec:
+                continue
+            totals = pkg.frames[res["name"]]
+            detail = pkg.frames.get(spec["detail"])
+            if detail is None:
+                raise DataError(f"x-totals names detail resource '{spec['detail']}', which is not in the package",
+                                package=pkg.name, resource=res["name"], field="x-totals")
+            group = spec.get("group_field")
+            label_field = spec.get("label_field", "label")
+            for _, trow in totals.iterrows():
+                covers = [c.strip() for c in str(trow.get("covers", "*")).split("|")]
+                part = detail if covers == ["*"] or not group else detail[detail[group].astype(str).isin(covers)]
+                for f in spec.get("match_fields", []):
+                    part = part[part[f].astype(str) == str(trow[f])]
+                for field in spec["fields"]:
+                    reported = trow[field]
+                    if pd.isna(reported):
+                        continue
+                    computed = part[field].fillna(0).sum()
+                    label = " / ".join([str(trow.get(label_field, ""))] + [str(trow[f]) for f in spec.get("match_fields", [])])
+                    rows.append(_finding(pkg.name, res["name"], f"sum of {spec['detail']} rows", label, field, computed, reported,
+                                         float(spec.get("tolerance", 0)), _line(trow)))
+    return rows
+
+
+def parse_identity(expr: str) -> tuple[str, list[tuple[int, str]]]:
+    lhs, rhs = (s.strip() for s in expr.split("="))
+    terms = [(-1 if sign == "-" else 1, name) for sign, name in TERM_RE.findall(rhs)]
+    return lhs, terms
+
+
+def identity_findings(catalog: Catalog) -> list[dict]:
+    rows = []
+    for pkg in catalog.values():
+        for res in pkg.descriptor["resources"]:
+            for spec in res.get("x-identities", []):
+                lhs, terms = parse_identity(spec["check"])
+                frame = pkg.frames[res["name"]]
+                label_field = spec.get("label_field")
+                for _, r in frame.iterrows():
+                    if pd.isna(r[lhs]) or any(pd.isna(r[t]) for _, t in terms):
+                        continue
+                    computed = sum(sign * float(r[t]) for sign, t in terms)
+                    rows.append(_finding(pkg.name, res["name"], spec["check"],
+                                         str(r[label_field]) if label_field else "", lhs, computed, r[lhs],
+                                         float(spec.get("tolerance", 0)), _line(r)))
+    return rows
+
+
+def _line(row) -> object:
+    value = row.get("source_line") if hasattr(row, "get") else None
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def run_checks(catalog: Catalog) -> pd.DataFrame:
+    """Every declared check, one row per compared figure."""
+    rows = total_findings(catalog) + identity_findings(catalog)
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -1,0 +1,82 @@
+"""Project settings from pyproject.toml [tool.transparency]; the CLI may override them."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import DataError
+
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A financial-year quarter: 2017Q1 is April-June 2017 (2017/18 Q1)."""
+
+    year: int
+    q: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        m = QUARTER_RE.match(str(text).strip())
+        if not m:
+            raise DataError(f"reporting quarter '{text}' is not of the form YYYYQn (e.g. 2017Q1 for April-June 2017)")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @property
+    def months(self) -> list[str]:
+        """The three months of the quarter as YYYY-MM."""
+        first = 4 + 3 * (self.q - 1)
+        out = []
+        for i in range(3):
+            m = first + i
+            y = self.year + (m - 1) // 12
+            out.append(f"{y:04d}-{(m - 1) % 12 + 1:02d}")
+        return out
+
+    @property
+    def end_month(self) -> str:
+        return self.months[-1]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.q}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-{(self.year + 1) % 100:02d}-q{self.q}"
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.q}"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    as_at: Quarter
+    datapackages: Path
+    imported: Path
+    site_dir: Path
+    crime_source_page: str = ""
+
+    def with_overrides(self, **kw) -> "Config":
+        kw = {k: v for k, v in kw.items() if v is not None}
+        return replace(self, **kw)
+
+
+def load_config(root: Path | str = ".") -> Config:
+    root = Path(root).resolve()
+    settings: dict = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.exists():
+        settings = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("transparency", {})
+    return Config(
+        root=root,
+        as_at=Quarter.parse(settings.get("as_at", "2017Q1")),
+        datapackages=root / settings.get("datapackages", "datapackages"),
+        imported=root / settings.get("imported", "build/imported"),
+        site_dir=root / settings.get("site_dir", "site"),
+        crime_source_page=settings.get("crime_source_page", ""),
+    )

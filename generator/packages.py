@@ -1,0 +1,277 @@
+"""Stage 1: load every data package, validate it, and hand back DataFrames.
+
+Cheap structural checks run first (so a hostile file never reaches a parser
+unguarded), then frictionless validates types, constraints and keys, then the
+cross-package references declared with ``x-foreignKeys`` are resolved.
+Any problem becomes one DataError naming file, row and field.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from .errors import DataError
+
+MAX_DESCRIPTOR_BYTES = 1_000_000
+MAX_RESOURCE_BYTES = 64 * 1024 * 1024
+MAX_FIELD_CHARS = 20_000
+URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+NUMBER_HINT_RE = re.compile(r"^\s*[-+]?\s*[£$€]?\s*[-+]?\s*[\d,]+(\.\d+)?\s*%?\s*$")
+
+
+@dataclass
+class Package:
+    name: str
+    path: Path  # folder holding datapackage.json
+    descriptor: dict
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.descriptor.get("title", self.name)
+
+    def resource(self, name: str) -> dict:
+        for res in self.descriptor["resources"]:
+            if res["name"] == name:
+                return res
+        raise KeyError(name)
+
+
+Catalog = dict[str, Package]
+
+
+def discover(*roots: Path) -> list[Path]:
+    """Every datapackage.json one level below each root, in a stable order."""
+    found = []
+    for root in roots:
+        if root and Path(root).is_dir():
+            found.extend(sorted(Path(root).glob("*/datapackage.json")))
+    return found
+
+
+def load_catalog(*roots: Path) -> Catalog:
+    catalog: Catalog = {}
+    for descriptor_path in discover(*roots):
+        pkg = load_package(descriptor_path)
+        if pkg.name in catalog:
+            raise DataError(f"package name '{pkg.name}' is used twice (also in {catalog[pkg.name].path})",
+                            path=descriptor_path, field="name")
+        catalog[pkg.name] = pkg
+    check_cross_package_keys(catalog)
+    return catalog
+
+
+def read_descriptor(descriptor_path: Path) -> dict:
+    if descriptor_path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        raise DataError(f"descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes", path=descriptor_path)
+    raw = descriptor_path.read_bytes()
+    try:
+        descriptor = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"descriptor is not UTF-8 (bad byte at offset {exc.start})", path=descriptor_path) from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                        path=descriptor_path) from None
+    if not isinstance(descriptor, dict):
+        raise DataError("expected a JSON object with 'name' and 'resources'", path=descriptor_path)
+    if not isinstance(descriptor.get("name"), str) or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", descriptor["name"]):
+        raise DataError("expected 'name': lower-case letters, digits, '-', '_' or '.'", path=descriptor_path, field="name")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise DataError("expected a non-empty 'resources' list", path=descriptor_path, field="resources")
+    return descriptor
+
+
+def resolve_resource_path(pkg_dir: Path, res: dict, descriptor_path: Path) -> Path:
+    """The resource's file, refusing anything that is not a local file inside the package."""
+    name = res.get("name", "?")
+    rel = res.get("path")
+    if not isinstance(rel, str) or not rel:
+        raise DataError("expected 'path' to a CSV file inside the package", path=descriptor_path,
+                        resource=name, field="path")
+    if URL_RE.match(rel) or rel.startswith("//"):
+        raise DataError(f"path '{rel}' is a URL; expected a local file inside the package",
+                        path=descriptor_path, resource=name, field="path")
+    posix = PurePosixPath(rel.replace("\\", "/"))
+    if posix.is_absolute() or re.match(r"^[a-zA-Z]:", rel) or ".." in posix.parts:
+        raise DataError(f"path '{rel}' leaves the package folder; expected a relative path inside it",
+                        path=descriptor_path, resource=name, field="path")
+    target = (pkg_dir / Path(*posix.parts)).resolve()
+    if pkg_dir.resolve() not in target.parents:
+        raise DataError(f"path '{rel}' leaves the package folder (through a link)", path=descriptor_path,
+                        resource=name, field="path")
+    if not target.is_file():
+        raise DataError(f"resource file '{rel}' does not exist", path=descriptor_path, resource=name, field="path")
+    return target
+
+
+def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
+    """Encoding, line endings, size, header and field length, before any parser sees the file."""
+    name = res["name"]
+    size = csv_path.stat().st_size
+    if size == 0:
+        raise DataError("file is empty; expected a header row", path=csv_path, package=package, resource=name)
+    if size > MAX_RESOURCE_BYTES:
+        raise DataError(f"file is {size:,} bytes; the limit is {MAX_RESOURCE_BYTES:,}", path=csv_path,
+                        package=package, resource=name)
+    raw = csv_path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise DataError("file starts with a byte-order mark; save it as UTF-8 without BOM", path=csv_path,
+                        package=package, resource=name, row=1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", path=csv_path,
+                        package=package, resource=name, row=line) from None
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        raise DataError("Windows (CRLF) or old Mac (CR) line endings; save with Unix (LF) line endings",
+                        path=csv_path, package=package, resource=name, row=line)
+    schema_fields = [f["name"] for f in res.get("schema", {}).get("fields", [])]
+    csv.field_size_limit(MAX_FIELD_CHARS + 1)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV header: {exc}", path=csv_path, package=package, resource=name, row=1) from None
+    if not schema_fields:
+        raise DataError("resource has no schema fields", package=package, resource=name, field="schema")
+    if header != schema_fields:
+        missing = [f for f in schema_fields if f not in header]
+        extra = [f for f in header if f not in schema_fields]
+        detail = []
+        if missing:
+            detail.append("missing " + ", ".join(missing))
+        if extra:
+            detail.append("unexpected " + ", ".join(extra))
+        if not detail:
+            detail.append("columns out of order")
+        raise DataError(f"header does not match the schema ({'; '.join(detail)}); expected: {','.join(schema_fields)}",
+                        path=csv_path, package=package, resource=name, row=1)
+    try:
+        for row in reader:
+            for i, cell in enumerate(row):
+                if len(cell) > MAX_FIELD_CHARS:
+                    raise DataError(f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
+                                    path=csv_path, package=package, resource=name, row=reader.line_num,
+                                    field=header[i] if i < len(header) else None)
+    except csv.Error as exc:
+        msg = str(exc)
+        if "field larger than field limit" in msg:
+            msg = f"a field is longer than {MAX_FIELD_CHARS:,} characters"
+        raise DataError(f"malformed CSV: {msg}", path=csv_path, package=package, resource=name,
+                        row=reader.line_num) from None
+
+
+def frictionless_error(descriptor_path: Path, descriptor: dict) -> DataError | None:
+    """Validate with frictionless; return the first problem as a DataError."""
+    from frictionless import Package as FPackage, system
+
+    with system.use_context(trusted=False):
+        report = FPackage(str(descriptor_path)).validate(limit_errors=1)
+    if report.valid:
+        return None
+    for task in report.tasks:
+        for err in task.errors:
+            res = next((r for r in descriptor["resources"] if r["name"] == task.name), {})
+            csv_path = descriptor_path.parent / res.get("path", "") if res else descriptor_path
+            return DataError(explain(err), path=csv_path, package=descriptor.get("name"), resource=task.name,
+                             row=getattr(err, "row_number", None), field=getattr(err, "field_name", None))
+    for err in report.errors:
+        return DataError(f"invalid package descriptor: {err.note or err.message}", path=descriptor_path)
+    return DataError("frictionless reported the package invalid", path=descriptor_path)
+
+
+def explain(err) -> str:
+    """A plain-English message for one frictionless error."""
+    cell = getattr(err, "cell", None)
+    kind = err.type
+    if kind == "type-error":
+        expected = err.note.split('"')[1].split("/")[0] if '"' in err.note else "the schema type"
+        hint = ""
+        if expected in ("number", "integer") and isinstance(cell, str) and NUMBER_HINT_RE.match(cell):
+            hint = " (write numbers plainly, e.g. 1805.0 or -121.5: no thousands separators, currency signs or spaces)"
+        return f"value {cell!r} is not a valid {expected}{hint}"
+    if kind == "constraint-error":
+        if "required" in err.note:
+            return "a value is required here but the cell is empty"
+        return f"value {cell!r} breaks a schema constraint: {err.note}"
+    if kind == "primary-key":
+        return f"duplicate primary key: {err.note}"
+    if kind == "foreign-key":
+        return f"unknown reference: {err.note}"
+    if kind in ("extra-cell", "missing-cell", "blank-row"):
+        return f"{kind.replace('-', ' ')}: {err.note or err.message}"
+    return err.note or err.message
+
+
+def to_frame(csv_path: Path, res: dict) -> pd.DataFrame:
+    """Read the CSV as text, then give each column its schema type."""
+    df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for f in res["schema"]["fields"]:
+        col, kind = f["name"], f.get("type", "string")
+        if kind == "integer":
+            df[col] = pd.to_numeric(df[col].replace("", None)).astype("Int64")
+        elif kind == "number":
+            df[col] = pd.to_numeric(df[col].replace("", None)).astype("float64")
+        elif kind == "boolean":
+            df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v.lower(), None) if v else None)
+    return df
+
+
+def load_package(descriptor_path: Path, validate: bool = True) -> Package:
+    descriptor_path = Path(descriptor_path)
+    descriptor = read_descriptor(descriptor_path)
+    pkg_dir = descriptor_path.parent
+    pkg = Package(name=descriptor["name"], path=pkg_dir, descriptor=descriptor)
+    seen = set()
+    for res in descriptor["resources"]:
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            raise DataError("every resource needs a 'name'", path=descriptor_path, field="resources")
+        if res["name"] in seen:
+            raise DataError(f"resource name '{res['name']}' is used twice", path=descriptor_path, field="resources")
+        seen.add(res["name"])
+        csv_path = resolve_resource_path(pkg_dir, res, descriptor_path)
+        precheck_csv(csv_path, res, pkg.name)
+    if validate:
+        problem = frictionless_error(descriptor_path, descriptor)
+        if problem:
+            raise problem
+    for res in descriptor["resources"]:
+        pkg.frames[res["name"]] = to_frame(resolve_resource_path(pkg_dir, res, descriptor_path), res)
+    return pkg
+
+
+def check_cross_package_keys(catalog: Catalog) -> None:
+    """Resolve ``x-foreignKeys``: references from one package's resource into another package.
+
+    ``except`` lists values that need no target (codes for non-borough rows, say).
+    """
+    for pkg in catalog.values():
+        for fk in pkg.descriptor.get("x-foreignKeys", []):
+            res_name, fields = fk["resource"], fk["fields"]
+            ref = fk["reference"]
+            target = catalog.get(ref["package"])
+            if target is None:
+                raise DataError(f"refers to package '{ref['package']}', which is not loaded", package=pkg.name,
+                                resource=res_name, field=",".join(fields))
+            frame = pkg.frames[res_name]
+            ref_frame = target.frames[ref["resource"]]
+            known = set(map(tuple, ref_frame[ref["fields"]].astype(str).to_numpy().tolist()))
+            allowed = set(fk.get("except", []))
+            for i, values in enumerate(frame[fields].astype(str).to_numpy().tolist()):
+                if any(v in ("", "<NA>") for v in values) or (len(values) == 1 and values[0] in allowed):
+                    continue
+                if tuple(values) not in known:
+                    raise DataError(
+                        f"value {', '.join(values)!s} is not a known {ref['package']}/{ref['resource']} "
+                        f"{', '.join(ref['fields'])}",
+                        path=pkg.path / pkg.resource(res_name)["path"], package=pkg.name, resource=res_name,
+                        row=i + 2, field=",".join(fields))
