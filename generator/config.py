@@ -37,6 +37,10 @@ class Quarter:
         return out
 
     @property
+    def previous(self) -> "Quarter":
+        return Quarter(self.year, self.q - 1) if self.q > 1 else Quarter(self.year - 1, 4)
+
+    @property
     def end_month(self) -> str:
         return self.months[-1]
 

@@ -21,14 +21,17 @@ MEASURES = ["rolling_12m", "previous_12m", "change_12m", "pct_change_12m", "quar
 @dataclass
 class Indicators:
     series: pd.DataFrame      # indicator_id, area_code, month, count
-    stats: pd.DataFrame       # area_code, indicator_id, period, measure, value (long)
+    stats: pd.DataFrame       # area_code, indicator_id, period, measure, value (long); as_at and the quarter before
     as_at: Quarter
     coverage: tuple[str, str]  # first and last month of the data
 
-    def value(self, area: str, indicator: str, measure: str):
-        hit = self.stats[(self.stats.area_code == area) & (self.stats.indicator_id == indicator)
-                         & (self.stats.measure == measure)]
-        return None if hit.empty or pd.isna(hit.value.iloc[0]) else float(hit.value.iloc[0])
+    def __post_init__(self):
+        keys = zip(self.stats.area_code, self.stats.indicator_id, self.stats.measure, self.stats.period)
+        self._index = dict(zip(keys, self.stats.value))
+
+    def value(self, area: str, indicator: str, measure: str, period: str | None = None):
+        v = self._index.get((area, indicator, measure, period or str(self.as_at)))
+        return None if v is None or pd.isna(v) else float(v)
 
 
 def category_sets(definitions: pd.DataFrame, categories: pd.DataFrame) -> dict[str, list[str]]:
@@ -115,7 +118,9 @@ def compute(catalog: Catalog, as_at: Quarter) -> Indicators | None:
     series = monthly_series(crime, sets)
     population = catalog["recorded-crime"].frames.get("population")
     borough_codes = catalog["boroughs"].frames["boroughs"]["code"].tolist()
-    stats = quarter_stats(series, as_at, population, borough_codes)
+    # The previous quarter too, so pages can say what changed since the last report.
+    stats = pd.concat([quarter_stats(series, q, population, borough_codes) for q in (as_at, as_at.previous)],
+                      ignore_index=True)
     months = sorted(crime["month"].unique())
     return Indicators(series=series, stats=stats, as_at=as_at, coverage=(months[0], months[-1]))
 

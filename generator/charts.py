@@ -1,0 +1,131 @@
+"""Figure builders. Each returns a Chart: the Plotly figure (plain JSON), exactly the
+data it plots, a one-sentence summary generated from the numbers, and its source.
+
+Figures are written as plain dicts in Plotly's schema (no template), so a page
+carries only its own numbers; tests check every figure with plotly.graph_objects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+GREY = "#7f7f7f"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", "size": 13}
+
+
+@dataclass
+class Chart:
+    chart_id: str
+    title: str
+    figure: dict
+    data: pd.DataFrame
+    summary: str
+    source: str
+    period: str
+    notes: list[str] = field(default_factory=list)
+
+
+def colour_for(key: str, keys: list[str]) -> str:
+    """The same indicator (or series) gets the same colour on every page."""
+    return PALETTE[keys.index(key) % len(PALETTE)] if key in keys else GREY
+
+
+def layout(title: str, yaxis: str, **extra) -> dict:
+    out = {"title": {"text": title, "font": {"size": 15}}, "font": FONT, "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+           "yaxis": {"title": {"text": yaxis}, "rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": True},
+           "xaxis": {"gridcolor": "#f0f0f0"}, "legend": {"orientation": "h", "y": -0.2},
+           "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "hovermode": "x unified", "height": 360}
+    out.update(extra)
+    return out
+
+
+def fmt_int(v) -> str:
+    return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}"
+
+
+def fmt_pct(v, signed: bool = True) -> str:
+    if v is None or pd.isna(v):
+        return "n/a"
+    return f"{v:+.1f}%" if signed else f"{v:.1f}%"
+
+
+def month_label(month: str) -> str:
+    y, m = month.split("-")
+    return pd.Timestamp(int(y), int(m), 1).strftime("%B %Y")
+
+
+def direction_word(pct: float) -> str:
+    if pct is None or pd.isna(pct):
+        return "could not be compared"
+    if abs(pct) < 0.05:
+        return "was unchanged"
+    return f"{'rose' if pct > 0 else 'fell'} {abs(pct):.0f}%"
+
+
+def trend(chart_id: str, indicator: str, title: str, area_name: str, series: pd.DataFrame,
+          london: pd.DataFrame | None, colour: str, quarter_months: list[str], source: str) -> Chart:
+    """Monthly counts for an area, with its 12-month average and the quarter shaded."""
+    s = series.sort_values("month")
+    avg = s["count"].rolling(12).mean().round(1)
+    data = pd.DataFrame({"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(),
+                         "rolling_12_month_average": avg.to_numpy()})
+    traces = [
+        {"type": "scatter", "mode": "lines", "name": f"{area_name}: offences per month", "x": data["month"].tolist(),
+         "y": data["offences"].tolist(), "line": {"color": colour, "width": 1.5}},
+        {"type": "scatter", "mode": "lines", "name": "12-month average", "x": data["month"].tolist(),
+         "y": [None if pd.isna(v) else float(v) for v in data["rolling_12_month_average"]],
+         "line": {"color": "#000000", "width": 2, "dash": "dot"}},
+    ]
+    q, ly = [m for m in quarter_months], None
+    cur = s[s.month.isin(q)]["count"].sum()
+    prev_months = [f"{int(m[:4]) - 1}{m[4:]}" for m in q]
+    ly = s[s.month.isin(prev_months)]["count"].sum()
+    pct = (cur - ly) / ly * 100 if ly else float("nan")
+    span = f"{month_label(q[0]).split()[0]}-{month_label(q[-1])}"
+    summary = (f"{title} in {area_name} {direction_word(pct)} in {span} against the same months a year earlier "
+               f"({fmt_int(cur)} offences against {fmt_int(ly)}).")
+    fig = {"data": traces, "layout": layout(f"{title}, {area_name}", "Offences per month",
+                                            shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": q[0], "x1": q[-1],
+                                                     "y0": 0, "y1": 1, "fillcolor": "#999999", "opacity": 0.15, "line": {"width": 0}}])}
+    period = f"{month_label(s.month.iloc[0])} to {month_label(s.month.iloc[-1])}"
+    return Chart(chart_id, f"{title}, {area_name}", fig, data, summary, source, period)
+
+
+def bars(chart_id: str, title: str, categories: list[str], series: dict[str, list[float]], unit: str,
+         summary: str, source: str, period: str, horizontal: bool = False, colours: list[str] | None = None) -> Chart:
+    """Grouped bars; the plotted table has one column per series."""
+    data = pd.DataFrame({"category": categories, **series})
+    traces = []
+    for i, (name, values) in enumerate(series.items()):
+        colour = (colours or PALETTE)[i % len(colours or PALETTE)]
+        trace = {"type": "bar", "name": name, "marker": {"color": colour}}
+        if horizontal:
+            trace.update(x=[None if pd.isna(v) else float(v) for v in values], y=categories, orientation="h")
+        else:
+            trace.update(x=categories, y=[None if pd.isna(v) else float(v) for v in values])
+        traces.append(trace)
+    lay = layout(title, unit if not horizontal else "", barmode="group")
+    if horizontal:
+        lay["xaxis"] = {"title": {"text": unit}, "gridcolor": "#e5e5e5", "zeroline": True}
+        lay["yaxis"] = {"automargin": True, "autorange": "reversed"}
+        lay["height"] = max(360, 28 * len(categories) + 120)
+        lay["hovermode"] = "y unified"
+    return Chart(chart_id, title, {"data": traces, "layout": lay}, data, summary, source, period)
+
+
+def waterfall(chart_id: str, title: str, start_label: str, start: float, steps: list[tuple[str, float]],
+              end_label: str, end: float, unit: str, summary: str, source: str, period: str) -> Chart:
+    labels = [start_label] + [s for s, _ in steps] + [end_label]
+    values = [start] + [v for _, v in steps] + [end]
+    measure = ["absolute"] + ["relative"] * len(steps) + ["total"]
+    data = pd.DataFrame({"step": labels, "value": values, "kind": measure})
+    trace = {"type": "waterfall", "x": labels, "y": values, "measure": measure, "name": title,
+             "increasing": {"marker": {"color": PALETTE[1]}}, "decreasing": {"marker": {"color": PALETTE[0]}},
+             "totals": {"marker": {"color": GREY}}, "connector": {"line": {"color": "#999999"}}}
+    lay = layout(title, unit)
+    lay["yaxis"]["rangemode"] = "normal"
+    lay["hovermode"] = "closest"
+    return Chart(chart_id, title, {"data": [trace], "layout": lay}, data, summary, source, period)

@@ -1,0 +1,106 @@
+"""transparency: validate the data packages, import recorded crime, build the site."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from .config import Quarter, load_config
+from .errors import EXIT_BAD_DATA, EXIT_INTERNAL, DataError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="transparency", description=__doc__)
+    p.add_argument("--project", default=".", help="project folder holding pyproject.toml and mkdocs.yml (default: .)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="validate every package, compute indicators, write pages and build the site",
+                       description="Validate every package under datapackages/ (and any imported recorded crime), "
+                                   "compute indicators, write the pages and build the site with MkDocs into a temporary "
+                                   "folder that replaces site/ only when everything succeeded.")
+    b.add_argument("--as-at", help="reporting quarter, e.g. 2017Q1 for April-June 2017 (default: pyproject.toml "
+                                   "[tool.transparency] as_at)")
+    b.add_argument("--datapackages", type=Path, help="folder of curated packages (default: datapackages/)")
+    b.add_argument("--imported", type=Path, help="folder of imported packages (default: build/imported/)")
+    b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
+    b.add_argument("--site-url", help="public address of the site, for the sitemap and dataset metadata "
+                                      "(default: $SITE_URL or http://127.0.0.1:8000/)")
+    b.add_argument("--verbose", action="store_true", help="show MkDocs' own log")
+
+    v = sub.add_parser("validate", help="validate every package and print the arithmetic findings",
+                       description="Validate every package (frictionless, foreign keys, cross-package references) "
+                                   "and list printed totals that differ from their rows.")
+    v.add_argument("--datapackages", type=Path)
+    v.add_argument("--imported", type=Path)
+
+    i = sub.add_parser("import-crime", help="import the Met's borough crime file as a data package",
+                       description="Read the Met's 'MPS Borough Level Crime' CSV (a URL or a file), check its layout, "
+                                   "map its categories and boroughs, and write a tidy package to build/imported/. "
+                                   "The file is published on the London Datastore: see crime_source_page in pyproject.toml.")
+    i.add_argument("source", help="URL or path of the CSV file")
+    i.add_argument("--population", help="CSV of resident population per borough (columns borough, population)")
+    i.add_argument("--datapackages", type=Path)
+    i.add_argument("--imported", type=Path)
+    return p
+
+
+def run(args) -> int:
+    config = load_config(args.project)
+    config = config.with_overrides(
+        datapackages=args.datapackages.resolve() if getattr(args, "datapackages", None) else None,
+        imported=args.imported.resolve() if getattr(args, "imported", None) else None,
+        site_dir=args.site_dir.resolve() if getattr(args, "site_dir", None) else None,
+        as_at=Quarter.parse(args.as_at) if getattr(args, "as_at", None) else None)
+    if args.command == "validate":
+        from .checks import run_checks
+        from .packages import load_catalog
+
+        catalog = load_catalog(config.datapackages, config.imported)
+        findings = run_checks(catalog)
+        print(f"{len(catalog)} packages valid.")
+        for r in findings[findings.status != "exact"].itertuples():
+            print(f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:g}, "
+                  f"rows give {r.computed:g} (tolerance {r.tolerance:g})")
+        return 0
+    if args.command == "import-crime":
+        from .crime import import_crime
+        from .packages import load_catalog
+
+        catalog = load_catalog(config.datapackages)
+        path = import_crime(args.source, config.imported / "recorded-crime", catalog, args.population)
+        print(f"Imported recorded crime to {path.parent}")
+        return 0
+    if args.command == "build":
+        from .site import build, clean_stale
+
+        clean_stale(config)
+        report = build(config, site_url=args.site_url, verbose=args.verbose)
+        print(f"Built {report.pages} pages and {report.files} downloads into {config.site_dir} "
+              f"(as at {config.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'}).")
+        print("Stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
+        return 0
+    return EXIT_INTERNAL
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    except KeyboardInterrupt:
+        print("interrupted; the published site was not changed", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # an internal fault, not bad data: keep the traceback for whoever fixes it
+        if os.environ.get("TRANSPARENCY_DEBUG"):
+            raise
+        print("internal error (a bug, not bad data); the published site was not changed:", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""One page per borough: local priorities, ASB and the high-harm crimes, LCPF and BCU."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts
+from ..indicators import LONDON
+from . import Model
+
+MEASURES = ["rolling_12m", "change_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank", "share_of_london"]
+
+
+def borough_priorities(model: Model, code: str) -> list[dict]:
+    """The borough's chosen crimes, then ASB and the mandatory high-harm crimes, each with its data status."""
+    lpm = model.frame("indicator-definitions", "local-priority-map").set_index("priority_id")
+    local = model.local[model.local.borough_code == code]
+    mandatory = model.frame("police-and-crime-plan-2017-21", "mandatory-high-harm-crimes").set_index("crime_id")
+    out = []
+    for r in local.itertuples():
+        m = lpm.loc[r.priority_id]
+        out.append({"kind": "Local priority " + ("(additional)" if r.rank == "additional" else r.rank), "name": r.crime,
+                    "indicator_id": m.indicator_id or "", "exact": bool(m.computable), "note": m.note or "",
+                    "published": r.published_pct, "computed": r.computed_pct, "confidence": r.confidence,
+                    "source_line": r.source_line})
+    for pid in ["antisocial-behaviour"] + list(mandatory.index):
+        m = lpm.loc[pid]
+        name = "Antisocial behaviour" if pid == "antisocial-behaviour" else mandatory.loc[pid, "crime"]
+        out.append({"kind": "Every borough" if pid == "antisocial-behaviour" else "Mandatory high-harm crime",
+                    "name": name, "indicator_id": m.indicator_id if bool(m.computable) else "", "exact": False,
+                    "note": m.note or "", "published": None, "computed": None, "confidence": "", "source_line": None})
+    return out
+
+
+def indicator_rows(model: Model, code: str, ids: list[str]) -> list[dict]:
+    ind = model.indicators
+    defs = model.definitions.set_index("indicator_id")
+    rows = []
+    for i in ids:
+        rows.append({"indicator_id": i, "title": defs.loc[i, "title"], "direction": defs.loc[i, "direction"],
+                     **{m: ind.value(code, i, m) for m in MEASURES},
+                     "london_pct_12m": ind.value(LONDON, i, "pct_change_12m"),
+                     "london_rate": ind.value(LONDON, i, "rate_per_1000")})
+    return rows
+
+
+def build(r, model: Model) -> None:
+    lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")
+    lcpf_rank = lcpf["allocation"].rank(ascending=False, method="min")
+    keys = model.definitions["indicator_id"].tolist()
+    q_months = model.config.as_at.months
+    for b in model.boroughs.itertuples():
+        prios = borough_priorities(model, b.code)
+        charts_out, rows = [], []
+        if model.crime_included:
+            ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
+            ids.append("tno")
+            rows = indicator_rows(model, b.code, ids)
+            series = model.indicators.series
+            for i in ids:
+                s = series[(series.indicator_id == i) & (series.area_code == b.code)]
+                title = model.definitions.set_index("indicator_id").loc[i, "title"]
+                charts_out.append(charts.trend(f"{b.slug}-{i}", i, title, b.name, s, None, charts.colour_for(i, keys),
+                                               q_months, r.context["crime_source"]))
+        r.page(f"boroughs/{b.slug}.md", "borough.md.j2", b=b, prios=prios, rows=rows, charts=charts_out,
+               lcpf=lcpf.loc[b.code], lcpf_rank=int(lcpf_rank[b.code]),
+               bcu_cite=model.cite(b.bcu_source_doc, b.bcu_source_line) if b.bcu_source_doc else "")
+    r.page("boroughs/index.md", "boroughs.md.j2", boroughs=model.boroughs.sort_values("name").to_dict("records"),
+           lcpf=lcpf["allocation"].to_dict())

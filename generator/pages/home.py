@@ -1,0 +1,73 @@
+"""Home: the quarter at a glance, headline indicators per priority, and the London tile map."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..charts import fmt_pct
+from ..indicators import LONDON
+from . import Model
+
+# Diverging, colour-blind safe (blue = fall, orange = rise), five steps.
+DIVERGING = [(-15, "#2166ac", "#ffffff"), (-5, "#92c5de", "#000000"), (5, "#f7f7f7", "#000000"),
+             (15, "#f4a582", "#000000"), (float("inf"), "#b2182b", "#ffffff")]
+SEQUENTIAL = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
+SEQ_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff", "#ffffff"]
+
+
+def diverging(value):
+    if value is None or pd.isna(value):
+        return "#d9d9d9", "#000000"
+    for upper, fill, text in DIVERGING:
+        if value < upper:
+            return fill, text
+    return DIVERGING[-1][1:]
+
+
+def interpret(direction: str, pct) -> str:
+    """Read a change against the Plan's direction of travel, without claiming causes."""
+    if pct is None or pd.isna(pct):
+        return "no comparison"
+    if direction == "reduce":
+        return "moving the way the Plan wants" if pct < 0 else "moving against the Plan's aim to reduce"
+    if direction == "increase-reporting":
+        return "more reports: the Plan wants more victims to come forward" if pct > 0 else "fewer reports"
+    return "monitored: the Plan sets no direction"
+
+
+def tile_layers(model: Model) -> list[dict]:
+    """One colouring of the map per indicator (12-month % change), plus LCPF allocations."""
+    b = model.boroughs
+    layers = []
+    if model.crime_included:
+        ind = model.indicators
+        for d in model.definitions.itertuples():
+            values = {code: ind.value(code, d.indicator_id, "pct_change_12m") for code in b.code}
+            layers.append({"id": d.indicator_id, "label": f"{d.title}: change over 12 months",
+                           "values": {c: (fmt_pct(v), *diverging(v)) for c, v in values.items()}})
+    lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")["allocation"]
+    ranks = lcpf.rank(method="first")
+    layers.append({"id": "lcpf", "label": "London Crime Prevention Fund 2017/18 allocation",
+                   "values": {c: (f"£{lcpf[c]:,.0f}", SEQUENTIAL[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))],
+                                  SEQ_TEXT[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))]) for c in b.code}})
+    return layers
+
+
+def build(r, model: Model) -> None:
+    headline = []
+    if model.crime_included:
+        ind = model.indicators
+        prev = str(model.config.as_at.previous)
+        for d in model.definitions.itertuples():
+            pct = ind.value(LONDON, d.indicator_id, "pct_change_12m")
+            headline.append({
+                "indicator": d, "r12": ind.value(LONDON, d.indicator_id, "rolling_12m"), "pct_12m": pct,
+                "pct_quarter": ind.value(LONDON, d.indicator_id, "pct_change_quarter"),
+                "prev_r12": ind.value(LONDON, d.indicator_id, "rolling_12m", prev),
+                "reading": interpret(d.direction, pct)})
+    published = model.frame("london-performance-2017-18", "recorded-crime-12-months")
+    pri = model.priorities.set_index("priority_id")
+    grouped = [(pri.loc[pid, "title"] if pid in pri.index else pid, rows) for pid, rows in published.groupby("priority_id", sort=False)]
+    tiles = model.boroughs.sort_values(["tile_row", "tile_col"]).to_dict("records")
+    r.page("index.md", "home.md.j2", headline=headline, published=grouped, tiles=tiles, layers=tile_layers(model),
+           dwo=model.frame("london-performance-2017-18", "dedicated-ward-officers").iloc[0],
+           revenue=model.frame("finance-2017-18", "revenue-reported-totals").set_index("line_item"))

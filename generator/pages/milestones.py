@@ -1,0 +1,30 @@
+"""The milestones tracker: every milestone, its status at each update, filterable."""
+from __future__ import annotations
+
+from .. import charts
+from . import Model
+
+STATUSES = ["delivered", "on track", "some delays", "not stated"]
+
+
+def build(r, model: Model) -> None:
+    ms = model.frame("met-business-plan-2017-18", "milestones")
+    pr = model.frame("met-business-plan-2017-18", "progress").set_index("milestone_id")
+    reports = model.frame("met-business-plan-2017-18", "reports").set_index("report_id")
+    titles = model.priorities.set_index("priority_id")["title"].to_dict()
+    rows = []
+    for m in ms.itertuples():
+        p = pr.loc[m.milestone_id]
+        later = pr.loc[m.later_milestone_id] if m.later_milestone_id else None
+        rows.append({"m": m, "p": p, "report": reports.loc[m.report_id, "quarter"], "priority": titles.get(m.priority_id, ""),
+                     "later": later, "later_id": m.later_milestone_id})
+    counts = {rep: [int(((pr.report_id == rep) & (pr.status == s)).sum()) for s in STATUSES] for rep in reports.index}
+    chart = charts.bars("milestone-status", "Milestone status as reported in each update",
+                        STATUSES, {reports.loc[k, "quarter"] + " update": v for k, v in counts.items()}, "Milestones",
+                        "Of {} milestones in the Q1 update, {} are stated as delivered and {} have no stated status; of {} in the Q4 update, {} are delivered and {} not stated.".format(
+                            sum(counts[reports.index[0]]), counts[reports.index[0]][0], counts[reports.index[0]][3],
+                            sum(counts[reports.index[1]]), counts[reports.index[1]][0], counts[reports.index[1]][3]),
+                        "Met Business Plan 2017-18 Q1 and Q4 updates", "April 2017 to March 2018")
+    r.page("milestones.md", "milestones.md.j2", rows=rows, statuses=STATUSES, chart_status=chart,
+           quarters=sorted(ms.due_quarter.unique()), programmes=sorted(p for p in ms.omm_programme.unique() if p),
+           priorities=[(k, titles[k]) for k in model.priorities.priority_id if k in set(ms.priority_id)])

@@ -1,0 +1,43 @@
+"""One page per Plan priority: measures, indicators with data, commitments, milestones."""
+from __future__ import annotations
+
+from .. import charts
+from ..indicators import LONDON
+from . import Model
+
+DIRECTION = {"improve": "Improve", "reduce": "Reduce", "increase-reporting": "Increase reporting",
+             "increase-reporting and reduce-repeat": "Increase reporting, reduce repeat victimisation",
+             "monitor": "Monitor"}
+
+
+def build(r, model: Model) -> None:
+    plan = model.catalog["police-and-crime-plan-2017-21"].frames
+    progress = model.frame("met-business-plan-2017-18", "progress")
+    milestones = model.frame("met-business-plan-2017-18", "milestones")
+    status = progress.set_index("milestone_id")
+    keys = model.definitions["indicator_id"].tolist()
+    for p in model.priorities.itertuples():
+        measures = plan["measures"][plan["measures"].priority_id == p.priority_id]
+        defs = model.definitions[model.definitions.priority_id == p.priority_id]
+        indicators = []
+        if model.crime_included:
+            series = model.indicators.series
+            for d in defs.itertuples():
+                s = series[(series.indicator_id == d.indicator_id) & (series.area_code == LONDON)]
+                c = charts.trend(f"{p.priority_id}-{d.indicator_id}", d.indicator_id, d.title, "London", s, None,
+                                 charts.colour_for(d.indicator_id, keys), model.config.as_at.months,
+                                 r.context["crime_source"])
+                if d.note:
+                    c.notes.append(d.note)
+                indicators.append({"d": d, "chart": c,
+                                   "pct": model.indicators.value(LONDON, d.indicator_id, "pct_change_12m")})
+        ms = milestones[milestones.priority_id == p.priority_id].copy()
+        ms["status"] = [status.loc[m, "status"] for m in ms.milestone_id]
+        r.page(f"priorities/{p.priority_id}.md", "priority.md.j2", p=p, measures=measures.to_dict("records"),
+               directions=DIRECTION, defs=defs.to_dict("records"), indicators=indicators,
+               commitments=plan["commitments"][plan["commitments"].priority_id == p.priority_id].to_dict("records"),
+               deliverables=plan["deliverables"][plan["deliverables"].priority_id == p.priority_id].to_dict("records"),
+               milestones=ms.to_dict("records"),
+               rules=plan["local-priority-rules"].to_dict("records") if p.priority_id == "local-priorities" else [])
+    r.page("priorities/index.md", "priorities.md.j2", priorities=model.priorities.to_dict("records"),
+           counts=plan["measures"].groupby("priority_id").size().to_dict())

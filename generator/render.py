@@ -1,0 +1,110 @@
+"""Jinja2 environment and the pieces every page shares: escaping, chart blocks, links.
+
+Every value from data reaches a page through autoescaped HTML or through the
+``md`` filter (Markdown headings), and figure JSON through ``script_json``; no
+template marks data as safe.
+"""
+from __future__ import annotations
+
+import html
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .charts import Chart
+
+# Characters Python-Markdown treats as syntax and lets a backslash neutralise ('<', '&' and '>' go through html.escape).
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md(text) -> Markup:
+    """Text for a Markdown line (headings): inert as Markdown and as HTML."""
+    s = "" if text is None else str(text)
+    s = " ".join(s.split())
+    return Markup(html.escape(MD_SPECIAL.sub(r"\\\1", s), quote=False))
+
+
+def script_json(obj) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' can close or open a tag."""
+    text = json.dumps(obj, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False, default=_plain)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def number(value, digits: int = 0, signed: bool = False, suffix: str = "") -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "n/a"
+    fmt = f"{{:{'+' if signed else ''},.{digits}f}}"
+    return fmt.format(float(value)) + suffix
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def rel(from_dir: str, target: str) -> str:
+    """Relative URL from a page's folder ('boroughs/camden/') to a site path ('data/boroughs/')."""
+    base = from_dir.strip("/") or "."
+    out = posixpath.relpath(target.rstrip("/") or ".", base)
+    return out + "/" if target.endswith("/") and out != "." else ("./" if out == "." else out)
+
+
+def page_folder(path: str) -> str:
+    """The URL folder of a page, where its downloads live: 'boroughs/camden.md' -> 'boroughs/camden/'."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+@dataclass
+class Site:
+    """What the page stage produces: Markdown pages and downloadable files, by site path."""
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    charts: dict[str, Chart] = field(default_factory=dict)
+    nav: list = field(default_factory=list)
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(md=md, script_json=script_json, number=number)
+    env.globals.update(rel=rel)
+    return env
+
+
+class Renderer:
+    """Renders page templates and collects their chart payloads and CSVs into a Site."""
+
+    def __init__(self, context: dict):
+        self.env = environment()
+        self.site = Site()
+        self.context = context
+
+    def chart(self, chart: Chart, page_dir: str) -> Markup:
+        if chart.chart_id in self.site.charts:
+            raise ValueError(f"chart id {chart.chart_id} used twice")
+        self.site.charts[chart.chart_id] = chart
+        self.site.files[f"{page_dir}{chart.chart_id}.csv"] = csv_bytes(chart.data)
+        return Markup(self.env.get_template("_chart.html.j2").render(c=chart, csv=f"{chart.chart_id}.csv",
+                                                                       rows=chart.data.to_dict("records")))
+
+    def page(self, path: str, template: str, **values) -> None:
+        page_dir = page_folder(path)
+        ctx = dict(self.context, page_dir=page_dir, chart=lambda c: self.chart(c, page_dir), **values)
+        self.site.pages[path] = self.env.get_template(template).render(**ctx)

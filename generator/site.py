@@ -1,0 +1,189 @@
+"""Stage 4: run every stage, build with MkDocs into a temporary folder, then swap it into place.
+
+Nothing under site/ changes until everything has succeeded; the swap itself is
+one atomic rename-exchange where the kernel offers it.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks, indicators
+from .config import Config
+from .packages import load_catalog
+from .pages import Model, boroughs, catalogue, finance, home, milestones, priorities, quality
+from .mkdocs_hook import NAV_FILE
+from .render import Renderer, Site
+
+PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality]
+CRIME_SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (Historical), London Datastore, Open Government Licence v3.0"
+
+
+@dataclass
+class BuildReport:
+    timings: dict[str, float] = field(default_factory=dict)
+    pages: int = 0
+    files: int = 0
+    findings: dict[str, int] = field(default_factory=dict)
+    crime_included: bool = False
+
+
+def month_range(first: str, last: str) -> str:
+    fmt = lambda m: pd.Timestamp(int(m[:4]), int(m[5:7]), 1).strftime("%B %Y")
+    return f"{fmt(first)} to {fmt(last)}"
+
+
+def context(config: Config, model: Model, site_url: str) -> dict:
+    q = config.as_at
+    docs = model.frame("source-documents", "documents")
+    dates = sorted(str(d) for d in docs.date)
+    pri = model.priorities.set_index("priority_id")["title"].to_dict()
+    return {
+        "as_at_label": q.label, "as_at_months": month_range(q.months[0], q.months[-1]),
+        "crime_included": model.crime_included,
+        "coverage": month_range(*model.indicators.coverage) if model.crime_included else "",
+        "documents_dated": f"source documents dated {dates[0][:7]} to {dates[-1][:7]}",
+        "crime_source": CRIME_SOURCE, "site_url": site_url.rstrip("/") + "/", "priority_titles": pri,
+    }
+
+
+def make_model(config: Config) -> tuple[Model, dict[str, float]]:
+    timings = {}
+    t = time.perf_counter()
+    catalog = load_catalog(config.datapackages, config.imported)
+    findings = checks.run_checks(catalog)
+    timings["load and validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    ind = indicators.compute(catalog, config.as_at)
+    model = Model(config=config, catalog=catalog, indicators=ind, findings=findings,
+                  reconciliation=indicators.london_reconciliation(catalog, ind),
+                  local=indicators.local_priority_comparison(catalog, ind))
+    timings["indicators"] = time.perf_counter() - t
+    return model, timings
+
+
+def render_site(model: Model, site_url: str) -> Site:
+    r = Renderer(context(model.config, model, site_url))
+    for module in PAGE_MODULES:
+        module.build(r, model)
+    r.site.nav = navigation(model)
+    return r.site
+
+
+def navigation(model: Model) -> list:
+    """Site navigation in reading order (MkDocs would sort folders alphabetically)."""
+    return [
+        "index.md",
+        {"Boroughs": ["boroughs/index.md"] + [f"boroughs/{s}.md" for s in model.boroughs.sort_values("name").slug]},
+        {"Priorities": ["priorities/index.md"] + [f"priorities/{p}.md" for p in model.priorities.priority_id]},
+        "milestones.md",
+        "finance.md",
+        {"Data": ["data/index.md"] + [f"data/{name}.md" for name in sorted(model.catalog)]},
+        "quality.md",
+        {"About": ["about.md", "methodology.md", "accessibility.md"]},
+    ]
+
+
+def write_generated(site: Site, folder: Path) -> None:
+    (folder / NAV_FILE).write_text(json.dumps(site.nav, indent=1) + "\n", encoding="utf-8")
+    for path, text in sorted(site.pages.items()):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for path, content in sorted(site.files.items()):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def source_date_epoch(config: Config) -> str:
+    """Dates in the built site (sitemap, archives) come from the data, never the clock."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    end = pd.Timestamp(config.as_at.end_month + "-01") + pd.offsets.MonthEnd(0)
+    return str(int(end.tz_localize("UTC").timestamp()))
+
+
+def run_mkdocs(root: Path, generated: Path, site_dir: Path, site_url: str, epoch: str, verbose: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
+    previous = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "SITE_URL")}
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    os.environ["SITE_URL"] = site_url
+    try:
+        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir))
+        cfg["extra"]["generated_dir"] = str(generated)
+        mkdocs_build(cfg)
+    finally:
+        for k, v in previous.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def exchange(new: Path, target: Path) -> None:
+    """Put new at target; the old tree ends up at new. Atomic on Linux (renameat2 RENAME_EXCHANGE)."""
+    if not target.exists():
+        new.rename(target)
+        new.mkdir()
+        return
+    libc_name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
+    if libc is not None and hasattr(libc, "renameat2"):
+        AT_FDCWD, RENAME_EXCHANGE = -100, 2
+        if libc.renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), RENAME_EXCHANGE) == 0:
+            return
+    spare = new.with_name(new.name + ".old")
+    target.rename(spare)
+    new.rename(target)
+    spare.rename(new)
+
+
+def build(config: Config, site_url: str | None = None, verbose: bool = False) -> BuildReport:
+    report = BuildReport()
+    site_url = site_url or os.environ.get("SITE_URL") or "http://127.0.0.1:8000/"
+    model, report.timings = make_model(config)
+    t = time.perf_counter()
+    site = render_site(model, site_url)
+    report.timings["pages"] = time.perf_counter() - t
+    report.pages, report.files = len(site.pages), len(site.files)
+    report.findings = model.findings.status.value_counts().to_dict()
+    report.crime_included = model.crime_included
+
+    site_dir = config.site_dir
+    generated = config.root / "build" / "generated"
+    for folder in (site_dir.parent, generated.parent):
+        folder.mkdir(parents=True, exist_ok=True)
+    # Staging folders sit beside their targets so the final renames stay on one file system.
+    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp_site, \
+            tempfile.TemporaryDirectory(dir=generated.parent, prefix=".generated-") as tmp_gen:
+        stage_gen, stage_site = Path(tmp_gen) / "generated", Path(tmp_site) / "site"
+        stage_gen.mkdir()
+        write_generated(site, stage_gen)
+        t = time.perf_counter()
+        run_mkdocs(config.root, stage_gen, stage_site, site_url, source_date_epoch(config), verbose)
+        report.timings["mkdocs"] = time.perf_counter() - t
+        exchange(stage_site, site_dir)
+        exchange(stage_gen, generated)
+    return report
+
+
+def clean_stale(config: Config) -> None:
+    """Remove staging folders a killed build left behind (the published site is untouched)."""
+    for folder, prefix in ((config.site_dir.parent, ".site-"), (config.root / "build", ".generated-")):
+        if folder.is_dir():
+            for stale in folder.glob(prefix + "*"):
+                shutil.rmtree(stale, ignore_errors=True)

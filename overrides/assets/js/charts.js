@@ -1,0 +1,100 @@
+/* Renders every chart on the page with Plotly, and wires the tile map and filters.
+   Plotly is loaded from this site, once per visit, and only when a page has a chart.
+   Re-runs on every Material instant-navigation page change (document$). */
+(function () {
+  "use strict";
+  var here = document.currentScript && document.currentScript.src;
+  var plotlySrc = here ? here.replace(/assets\/js\/charts\.js.*$/, "assets/javascripts/plotly.min.js") : null;
+  var loading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = plotlySrc;
+        s.async = true;
+        s.onload = function () { resolve(window.Plotly); };
+        s.onerror = reject;
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
+  }
+
+  function dark() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate";
+  }
+
+  function renderCharts() {
+    var divs = Array.prototype.slice.call(document.querySelectorAll("div.chart[data-chart]:not([data-rendered])"));
+    if (!divs.length) return;
+    loadPlotly().then(function (Plotly) {
+      divs.forEach(function (div) {
+        var payload = document.getElementById(div.getAttribute("data-chart"));
+        if (!payload) return;
+        var fig = JSON.parse(payload.textContent);
+        fig.layout.font = Object.assign({}, fig.layout.font, { color: dark() ? "#e6e6e6" : "#1a1a1a" });
+        Plotly.newPlot(div, fig.data, fig.layout, {
+          responsive: true, displaylogo: false, showLink: false, showSendToCloud: false,
+          modeBarButtonsToRemove: ["select2d", "lasso2d"]
+        });
+        div.setAttribute("data-rendered", "true");
+      });
+    });
+  }
+
+  function wireTileMap() {
+    var select = document.getElementById("tilemap-layer");
+    if (!select || select.dataset.wired) return;
+    select.dataset.wired = "true";
+    select.addEventListener("change", function () {
+      var layer = select.value;
+      document.querySelectorAll(".tilemap .tile").forEach(function (tile) {
+        var parts = (tile.getAttribute("data-" + layer) || "").split("|");
+        tile.style.background = parts[1];
+        tile.style.color = parts[2];
+        var value = tile.querySelector(".tile-value");
+        if (value) value.textContent = parts[0];
+      });
+      var legend = document.getElementById("tilemap-legend");
+      if (legend) {
+        legend.textContent = select.options[select.selectedIndex].text + ". " +
+          (layer === "lcpf" ? "Darker: larger allocation." : "Blue: fewer offences than a year earlier; orange and red: more.");
+      }
+    });
+  }
+
+  function wireFilters() {
+    var form = document.getElementById("milestone-filters");
+    if (!form || form.dataset.wired) return;
+    form.dataset.wired = "true";
+    var selects = form.querySelectorAll("select[data-filter]");
+    function apply() {
+      var shown = 0;
+      document.querySelectorAll("#milestone-table tbody tr").forEach(function (row) {
+        var ok = Array.prototype.every.call(selects, function (s) {
+          return !s.value || row.getAttribute("data-" + s.getAttribute("data-filter")) === s.value;
+        });
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      document.getElementById("milestone-count").textContent = shown + " milestones shown.";
+    }
+    selects.forEach(function (s) { s.addEventListener("change", apply); });
+  }
+
+  function run() {
+    renderCharts();
+    wireTileMap();
+    wireFilters();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(run);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
+})();
