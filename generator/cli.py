@@ -27,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
     b.add_argument("--site-url", help="public address of the site, for the sitemap and dataset metadata "
                                       "(default: $SITE_URL or http://127.0.0.1:8000/)")
+    b.add_argument("--builtin-only", action="store_true",
+                   help="build from the repository's packages alone, ignoring any imported recorded crime")
     b.add_argument("--verbose", action="store_true", help="show MkDocs' own log")
 
     v = sub.add_parser("validate", help="validate every package and print the arithmetic findings",
@@ -75,6 +77,8 @@ def run(args) -> int:
     if args.command == "build":
         from .site import build, clean_stale
 
+        if args.builtin_only:
+            config = config.with_overrides(imported=config.root / "build" / "no-imported-packages")
         clean_stale(config)
         report = build(config, site_url=args.site_url, verbose=args.verbose)
         print(f"Built {report.pages} pages and {report.files} downloads into {config.site_dir} "

@@ -63,6 +63,7 @@ class Config:
     datapackages: Path
     imported: Path
     site_dir: Path
+    generated: Path
     crime_source_page: str = ""
 
     def with_overrides(self, **kw) -> "Config":
@@ -82,5 +83,6 @@ def load_config(root: Path | str = ".") -> Config:
         datapackages=root / settings.get("datapackages", "datapackages"),
         imported=root / settings.get("imported", "build/imported"),
         site_dir=root / settings.get("site_dir", "site"),
+        generated=root / settings.get("generated", "build/generated"),
         crime_source_page=settings.get("crime_source_page", ""),
     )

@@ -164,7 +164,7 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
     report.crime_included = model.crime_included
 
     site_dir = config.site_dir
-    generated = config.root / "build" / "generated"
+    generated = config.generated
     for folder in (site_dir.parent, generated.parent):
         folder.mkdir(parents=True, exist_ok=True)
     # Staging folders sit beside their targets so the final renames stay on one file system.
@@ -183,7 +183,7 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
 
 def clean_stale(config: Config) -> None:
     """Remove staging folders a killed build left behind (the published site is untouched)."""
-    for folder, prefix in ((config.site_dir.parent, ".site-"), (config.root / "build", ".generated-")):
+    for folder, prefix in ((config.site_dir.parent, ".site-"), (config.generated.parent, ".generated-")):
         if folder.is_dir():
             for stale in folder.glob(prefix + "*"):
                 shutil.rmtree(stale, ignore_errors=True)

@@ -1,0 +1,64 @@
+"""Shared fixtures: the repository's packages, the real crime file, and built sites in tmp folders."""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.crime import import_crime
+from generator.packages import load_catalog
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DATA", REPO.parent / "shared" / "data" / "london-datastore")).resolve()
+SEEDS = REPO.parent / "shared" / "seeds"
+CRIME_FILE = SHARED / "MPS Borough Level Crime (Historical).csv"
+POPULATION_FILE = SHARED / "population2019.csv"
+
+needs_crime_file = pytest.mark.skipif(not CRIME_FILE.exists(), reason="shared London Datastore copy not present")
+
+
+def config_for(tmp: Path, datapackages: Path | None = None, imported: Path | None = None, **kw):
+    """A project config whose every output lands in tmp."""
+    cfg = load_config(REPO)
+    return replace(cfg, datapackages=datapackages or cfg.datapackages, imported=imported or tmp / "imported",
+                   site_dir=tmp / "site", generated=tmp / "build" / "generated", **kw)
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return load_catalog(REPO / "datapackages")
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory, catalog):
+    """The real crime file imported once per session (the project never stores it)."""
+    if not CRIME_FILE.exists():
+        pytest.skip("shared London Datastore copy not present")
+    out = tmp_path_factory.mktemp("imported")
+    import_crime(str(CRIME_FILE), out / "recorded-crime", catalog, str(POPULATION_FILE))
+    return out
+
+
+@pytest.fixture(scope="session")
+def full_catalog(imported):
+    return load_catalog(REPO / "datapackages", imported)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, imported):
+    """The complete site, built once per session from the repo's packages and the real crime file."""
+    from generator.site import build
+
+    tmp = tmp_path_factory.mktemp("fullsite")
+    cfg = config_for(tmp, imported=imported)
+    report = build(cfg)
+    return cfg.site_dir, report
+
+
+def copy_packages(dest: Path) -> Path:
+    shutil.copytree(REPO / "datapackages", dest)
+    return dest
