@@ -81,6 +81,7 @@ def parse_layout(header: list[str], label: str) -> tuple[dict[str, int], list[tu
     """Which columns hold the labels, and which hold months (as YYYY-MM)."""
     found: dict[str, int] = {}
     months: list[tuple[int, str]] = []
+    unknown: list[str] = []
     for i, name in enumerate(header):
         k = key(name)
         role = next((r for r, names in LABEL_COLUMNS.items() if k in names), None)
@@ -91,13 +92,15 @@ def parse_layout(header: list[str], label: str) -> tuple[dict[str, int], list[tu
         if m and 1 <= int(m.group(2)) <= 12:
             months.append((i, f"{m.group(1)}-{m.group(2)}"))
         else:
-            raise DataError(f"column '{name}' is neither a known label column nor a month (YYYYMM)",
-                            path=label, row=1, field=name)
+            unknown.append(name)
     missing = [r for r in LABEL_COLUMNS if r not in found]
     if missing:
         raise DataError(
-            "unknown layout: no column for " + ", ".join(missing) + "; known names are "
+            f"unknown layout: no column for {', '.join(missing)} (found: {', '.join(header[:6])}); known names are "
             + "; ".join(f"{r}: {', '.join(v)}" for r, v in LABEL_COLUMNS.items()), path=label, row=1)
+    if unknown:
+        raise DataError(f"column '{unknown[0]}' is neither a known label column nor a month (YYYYMM)",
+                        path=label, row=1, field=unknown[0])
     if not months:
         raise DataError("no month columns (YYYYMM) found", path=label, row=1)
     if len({m for _, m in months}) != len(months):

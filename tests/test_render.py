@@ -1,0 +1,31 @@
+"""Escaping: data text is inert wherever it lands."""
+from __future__ import annotations
+
+import json
+
+import markdown
+
+from generator.render import md, page_folder, rel, script_json
+
+HOSTILE = "<script>alert(1)</script> | [link](http://evil) {{ x }} *bold* # & \\ ` </script>"
+
+
+def test_md_filter_renders_literally_through_python_markdown():
+    html = markdown.markdown(f"# {md(HOSTILE)}", extensions=["tables"])
+    assert "<script>" not in html and "<a " not in html and "<em>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[link](http://evil)" in html and "{{ x }}" in html and "*bold*" in html
+
+
+def test_script_json_cannot_close_the_script_tag_and_round_trips():
+    text = str(script_json({"t": HOSTILE, "n": [1, 2.5]}))
+    assert "</" not in text and "<" not in text and "&" not in text
+    assert json.loads(text) == {"t": HOSTILE, "n": [1, 2.5]}
+
+
+def test_relative_links_between_pages():
+    assert rel("", "boroughs/camden/") == "boroughs/camden/"
+    assert rel("boroughs/camden/", "data/boroughs/") == "../../data/boroughs/"
+    assert rel("quality/", "data/finance-2017-18/") == "../data/finance-2017-18/"
+    assert page_folder("boroughs/camden.md") == "boroughs/camden/" and page_folder("index.md") == ""
+    assert page_folder("data/index.md") == "data/"
