@@ -160,6 +160,12 @@ def tidy(text: str, label: str, catalog: Catalog) -> pd.DataFrame:
             records.append((code, kind, month, major, minor, category, int(cell)))
     if not records:
         raise DataError("no data rows", path=label)
+    boroughs = catalog["boroughs"].frames["boroughs"]
+    present = {code for code, *_ in records}
+    absent = boroughs[~boroughs.code.isin(present)].name.tolist()
+    if absent:
+        raise DataError(f"no rows for {len(absent)} borough(s): {', '.join(absent[:5])}; every borough must be in the file",
+                        path=label, field=header[cols["area"]])
     df = pd.DataFrame(records, columns=["area_code", "area_kind", "month", "major_category", "minor_category",
                                         "category_id", "count"])
     return df.sort_values(["area_code", "category_id", "major_category", "minor_category", "month"], kind="stable")

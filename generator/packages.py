@@ -256,6 +256,7 @@ def load_package(descriptor_path: Path, validate: bool = True) -> Package:
         if validate and total > FRICTIONLESS_MAX_BYTES:
             check_frame(frame, res, csv_path, pkg.name)
         pkg.frames[res["name"]] = typed(frame, res)
+    check_complete(pkg)
     return pkg
 
 
@@ -292,6 +293,20 @@ def check_frame(frame: pd.DataFrame, res: dict, csv_path: Path, package: str) ->
         dup = frame.duplicated(subset=pk)
         if dup.any():
             fail(dup, pk[0], lambda v: "duplicate primary key: " + ", ".join(pk))
+
+
+def check_complete(pkg: Package) -> None:
+    """``x-complete`` on a resource: every value of a reference column must have a row (no borough left out)."""
+    for res in pkg.descriptor["resources"]:
+        spec = res.get("x-complete")
+        if not spec:
+            continue
+        ref = pkg.frames[spec["resource"]][spec["reference_field"]].astype(str)
+        have = set(pkg.frames[res["name"]][spec["field"]].astype(str))
+        missing = [v for v in ref if v not in have]
+        if missing:
+            raise DataError(f"no row for {', '.join(missing[:5])} (every {spec['resource']} {spec['reference_field']} needs one)",
+                            path=pkg.path / res["path"], package=pkg.name, resource=res["name"], field=spec["field"])
 
 
 def check_cross_package_keys(catalog: Catalog) -> None:

@@ -20,6 +20,10 @@ def write(tmp_path, text, name="crime.csv"):
     return str(p)
 
 
+def every_borough(catalog, line="BURGLARY,BURGLARY IN A DWELLING,{},1,2\n"):
+    return "".join(line.format(n) for n in catalog["boroughs"].frames["boroughs"].name)
+
+
 def run(tmp_path, catalog, text):
     return import_crime(write(tmp_path, text), tmp_path / "out", catalog)
 
@@ -47,11 +51,11 @@ def test_later_edition_layout_with_renamed_columns_split_categories_and_quoted_c
             'Violence Against the Person,Stalking and Harassment,Barking & Dagenham,5,6\n'
             '"Public Order Offences","Other Offences Against the State, or Public Order",Camden,1,0\n'
             'Miscellaneous Crimes Against Society,Bigamy,Unknown,0,1\n')
-    pkg = load_package(run(tmp_path, catalog, text))
+    pkg = load_package(run(tmp_path, catalog, text + every_borough(catalog, "Robbery,Robbery of Personal Property,{},1,1\n")))
     crime = pkg.frames["recorded-crime"]
-    assert set(crime.category_id) == {"burglary-residential", "burglary-business", "stalking-harassment",
+    assert set(crime.category_id) == {"robbery-personal", "burglary-residential", "burglary-business", "stalking-harassment",
                                       "public-order-other", "misc-society"}
-    assert crime[crime.area_code == "E09000002"]["count"].sum() == 11
+    assert crime[crime.area_code == "E09000002"]["count"].sum() == 5 + 6 + 1 + 1
     assert crime.month.min() == "2019-04"
 
 
@@ -65,6 +69,7 @@ def test_later_edition_layout_with_renamed_columns_split_categories_and_quoted_c
     (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2.5\n", "not a whole number", 2, "201705"),
     (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "row has 4 cells", 2, None),
     (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\nBURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n", "appears twice", 3, None),
+    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n", "no rows for 31 borough(s)", None, "BoroughName"),
     ("", "file is empty", None, None),
     ("<!DOCTYPE html><html><body>Download page</body></html>\n", "web page", None, None),
 ])
@@ -85,7 +90,7 @@ def test_non_utf8_crime_file_names_the_line(tmp_path, catalog):
 
 
 def test_failed_import_keeps_the_previous_import(tmp_path, catalog):
-    good = HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n"
+    good = HEADER + every_borough(catalog)
     first = run(tmp_path, catalog, good).read_bytes()
     with pytest.raises(DataError):
         run(tmp_path, catalog, HEADER + "BURGLARY,NOPE,Camden,1,2\n")

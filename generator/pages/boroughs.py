@@ -58,6 +58,8 @@ def build(r, model: Model) -> None:
             series = model.indicators.series
             for i in ids:
                 s = series[(series.indicator_id == i) & (series.area_code == b.code)]
+                if s.empty:  # no category of this indicator is in the imported file
+                    continue
                 title = model.definitions.set_index("indicator_id").loc[i, "title"]
                 charts_out.append(charts.trend(f"{b.slug}-{i}", i, title, b.name, s, None, charts.colour_for(i, keys),
                                                q_months, r.context["crime_source"]))

@@ -24,6 +24,8 @@ def build(r, model: Model) -> None:
             series = model.indicators.series
             for d in defs.itertuples():
                 s = series[(series.indicator_id == d.indicator_id) & (series.area_code == LONDON)]
+                if s.empty:  # no category of this indicator is in the imported file
+                    continue
                 c = charts.trend(f"{p.priority_id}-{d.indicator_id}", d.indicator_id, d.title, "London", s, None,
                                  charts.colour_for(d.indicator_id, keys), model.config.as_at.months,
                                  r.context["crime_source"])
