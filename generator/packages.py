@@ -137,8 +137,8 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
         raise DataError("Windows (CRLF) or old Mac (CR) line endings; save with Unix (LF) line endings",
                         path=csv_path, package=package, resource=name, row=line)
     schema_fields = [f["name"] for f in res.get("schema", {}).get("fields", [])]
-    csv.field_size_limit(MAX_FIELD_CHARS + 1)
-    reader = csv.reader(io.StringIO(text))
+    csv.field_size_limit(MAX_RESOURCE_BYTES)  # the file size is already bounded; long cells are reported below
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -165,11 +165,8 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
                                     path=csv_path, package=package, resource=name, row=reader.line_num,
                                     field=header[i] if i < len(header) else None)
     except csv.Error as exc:
-        msg = str(exc)
-        if "field larger than field limit" in msg:
-            msg = f"a field is longer than {MAX_FIELD_CHARS:,} characters"
-        raise DataError(f"malformed CSV: {msg}", path=csv_path, package=package, resource=name,
-                        row=reader.line_num) from None
+        raise DataError(f"malformed CSV ({exc}); check the quotes on this line", path=csv_path, package=package,
+                        resource=name, row=reader.line_num) from None
 
 
 def frictionless_error(descriptor_path: Path, descriptor: dict) -> DataError | None:
