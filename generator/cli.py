@@ -63,8 +63,8 @@ def run(args) -> int:
         findings = run_checks(catalog)
         print(f"{len(catalog)} packages valid.")
         for r in findings[findings.status != "exact"].itertuples():
-            print(f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:g}, "
-                  f"rows give {r.computed:g} (tolerance {r.tolerance:g})")
+            print(f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:,.12g}, "
+                  f"rows give {r.computed:,.12g} (tolerance {r.tolerance:g})")
         return 0
     if args.command == "import-crime":
         from .crime import import_crime
@@ -95,6 +95,8 @@ def main(argv=None) -> int:
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_DATA
+    except BrokenPipeError:  # output piped into a pager or head that closed early
+        return 0
     except KeyboardInterrupt:
         print("interrupted; the published site was not changed", file=sys.stderr)
         return EXIT_INTERNAL

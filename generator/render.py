@@ -31,9 +31,14 @@ def md(text) -> Markup:
 
 
 def script_json(obj) -> Markup:
-    """JSON safe inside <script type="application/json">: no '<', '>' or '&' can close or open a tag."""
+    """JSON safe as the text of <script> or <template>: no '<', '>' or '&' can open or close a tag."""
     text = json.dumps(obj, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False, default=_plain)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def yaml_string(text) -> Markup:
+    """A YAML double-quoted scalar that decodes back to exactly this text (for front matter)."""
+    return Markup(json.dumps(str(text)))
 
 
 def _plain(value):
@@ -83,7 +88,7 @@ class Site:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(md=md, script_json=script_json, number=number)
+    env.filters.update(md=md, script_json=script_json, yaml_string=yaml_string, number=number)
     env.globals.update(rel=rel)
     return env
 

@@ -49,14 +49,38 @@ def full_catalog(imported):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, imported):
+def site_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, imported, site_port):
     """The complete site, built once per session from the repo's packages and the real crime file."""
     from generator.site import build
 
     tmp = tmp_path_factory.mktemp("fullsite")
     cfg = config_for(tmp, imported=imported)
-    report = build(cfg)
+    report = build(cfg, site_url=f"http://127.0.0.1:{site_port}/")
     return cfg.site_dir, report
+
+
+def serve(folder: Path, port: int):
+    """A static file server on loopback, in a thread; returns a stop function."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd.shutdown
 
 
 def copy_packages(dest: Path) -> Path:

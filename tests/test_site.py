@@ -18,7 +18,7 @@ from generator.errors import DataError
 from generator.packages import load_catalog
 from generator.site import build
 
-PAYLOAD_RE = re.compile(r'<script type="application/json" id="([^"]+)">(.*?)</script>', re.S)
+PAYLOAD_RE = re.compile(r'<template class="chart-figure-json" data-for="([^"]+)">(.*?)</template>', re.S)
 
 
 def small_crime_file(path: Path) -> Path:

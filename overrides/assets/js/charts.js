@@ -31,9 +31,11 @@
     if (!divs.length) return;
     loadPlotly().then(function (Plotly) {
       divs.forEach(function (div) {
-        var payload = document.getElementById(div.getAttribute("data-chart"));
-        if (!payload) return;
-        var fig = JSON.parse(payload.textContent);
+        // The figure sits right after its div, in an inert <template> (Material re-runs every
+        // <script> of a page it loads instantly); never looked up by id, which belong to headings.
+        var payload = div.nextElementSibling;
+        if (!payload || payload.getAttribute("data-for") !== div.getAttribute("data-chart")) return;
+        var fig = JSON.parse(payload.content ? payload.content.textContent : payload.textContent);
         fig.layout.font = Object.assign({}, fig.layout.font, { color: dark() ? "#e6e6e6" : "#1a1a1a" });
         Plotly.newPlot(div, fig.data, fig.layout, {
           responsive: true, displaylogo: false, showLink: false, showSendToCloud: false,
@@ -84,7 +86,18 @@
     selects.forEach(function (s) { s.addEventListener("change", apply); });
   }
 
+  // Material wraps wide tables in a scrolling div; keyboard users must be able to scroll it.
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
+      var caption = wrap.querySelector("caption");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", caption ? caption.textContent : "Table");
+    });
+  }
+
   function run() {
+    focusableScrollers();
     renderCharts();
     wireTileMap();
     wireFilters();

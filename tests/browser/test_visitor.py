@@ -1,0 +1,125 @@
+"""The site as a visitor uses it, in Chromium: charts, instant navigation, search, downloads, accessibility."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from browser.conftest import AXE
+
+PAGES = {"home": "", "borough": "boroughs/camden/", "priority": "priorities/vawg/", "finance": "finance/",
+         "milestones": "milestones/", "dataset": "data/boroughs/"}
+
+
+def wait_for_charts(page):
+    count = page.locator("div.chart").count()
+    if count:
+        page.wait_for_function("() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))",
+                               timeout=20_000)
+    return count
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_renders_every_chart_without_errors_or_third_parties(visit, name):
+    page = visit.open(PAGES[name])
+    count = wait_for_charts(page)
+    if name in ("home", "dataset"):
+        assert count == 0
+    else:
+        assert count >= 1
+        for chart in page.locator("div.chart").all():
+            assert chart.locator("svg.main-svg").count() >= 1
+    assert visit.errors == []
+    assert visit.external() == []
+
+
+def test_charts_render_after_an_instant_navigation_click(visit):
+    page = visit.open("")
+    page.evaluate("window.__stayed = true")
+    page.locator("nav a[href$='finance/']").first.click()
+    page.wait_for_selector("div.chart[data-chart='revenue-budget-forecast']")
+    assert wait_for_charts(page) >= 5
+    assert page.evaluate("window.__stayed") is True  # same document: Material's instant navigation
+    plotly_loads = [u for u in visit.requests if u.endswith("plotly.min.js")]
+    page.locator("nav a[href$='milestones/']").first.click()
+    page.wait_for_selector("div.chart[data-chart='milestone-status']")
+    wait_for_charts(page)
+    assert [u for u in visit.requests if u.endswith("plotly.min.js")] == plotly_loads  # fetched once per visit
+    assert visit.errors == [] and visit.external() == []
+
+
+@pytest.mark.parametrize("query, target", [("Camden", "boroughs/camden/"), ("violence against women", "priorities/vawg/"),
+                                           ("Skills House", "milestones/"), ("London Crime Prevention Fund", "data/boroughs/")])
+def test_site_search_finds_the_page(visit, query, target):
+    page = visit.open("")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.fill("input.md-search__input", query)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    assert any(target in h for h in hrefs[:5]), hrefs[:5]
+
+
+@pytest.mark.parametrize("name", ["borough", "finance", "dataset", "milestones"])
+def test_every_download_link_resolves_and_csvs_have_the_advertised_columns(visit, name):
+    page = visit.open(PAGES[name])
+    links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
+    assert links
+    for href in links:
+        resp = page.request.get(href)
+        assert resp.status == 200, href
+        if href.endswith(".csv"):
+            header = next(csv.reader(io.StringIO(resp.text())))
+            assert header and all(header)
+    # each chart's CSV has exactly the columns of the data table shown under it
+    for fig in page.locator("figure.chart-figure").all():
+        shown = fig.locator("thead th").evaluate_all("els => els.map(e => e.textContent)")
+        resp = page.request.get(fig.locator("a[download]").evaluate("e => e.href"))
+        assert next(csv.reader(io.StringIO(resp.text()))) == shown
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_wcag_a_or_aa_violations(visit, name):
+    assert AXE.exists(), "axe-core is needed: `make test` installs it"
+    page = visit.open(PAGES[name])
+    wait_for_charts(page)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
+    problems = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == []
+
+
+def test_keyboard_reaches_a_chart_data_table(visit):
+    page = visit.open(PAGES["finance"])
+    wait_for_charts(page)
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.closest('details.chart-data') !== null"):
+            break
+    else:
+        pytest.fail("no chart data table reachable by keyboard")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.closest('details').open")
+
+
+def test_tile_map_links_and_recolours(visit):
+    page = visit.open("")
+    tiles = page.locator(".tilemap .tile")
+    assert tiles.count() == 32
+    first = tiles.first.get_attribute("style")
+    page.select_option("#tilemap-layer", "lcpf")
+    assert tiles.first.get_attribute("style") != first
+    assert "£" in tiles.first.inner_text()
+    tiles.nth(5).locator("a").click()
+    page.wait_for_url("**/boroughs/**")
+
+
+def test_milestone_filters(visit):
+    page = visit.open(PAGES["milestones"])
+    rows = page.locator("#milestone-table tbody tr")
+    total = rows.count()
+    page.select_option("select[data-filter=status]", "some delays")
+    visible = page.locator("#milestone-table tbody tr:not([hidden])")
+    assert 0 < visible.count() < total
+    assert set(visible.evaluate_all("rs => rs.map(r => r.dataset.status)")) == {"some delays"}
