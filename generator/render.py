@@ -83,6 +83,9 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)
     nav: list = field(default_factory=list)
+    # HTML inserted after Markdown conversion (page path -> block id -> HTML): Markdown never
+    # re-parses large generated HTML, which also keeps the build fast.
+    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def environment() -> Environment:
@@ -101,15 +104,16 @@ class Renderer:
         self.site = Site()
         self.context = context
 
-    def chart(self, chart: Chart, page_dir: str) -> Markup:
+    def chart(self, chart: Chart, path: str) -> Markup:
         if chart.chart_id in self.site.charts:
             raise ValueError(f"chart id {chart.chart_id} used twice")
         self.site.charts[chart.chart_id] = chart
-        self.site.files[f"{page_dir}{chart.chart_id}.csv"] = csv_bytes(chart.data)
-        return Markup(self.env.get_template("_chart.html.j2").render(c=chart, csv=f"{chart.chart_id}.csv",
-                                                                       rows=chart.data.to_dict("records")))
+        self.site.files[f"{page_folder(path)}{chart.chart_id}.csv"] = csv_bytes(chart.data)
+        html = self.env.get_template("_chart.html.j2").render(c=chart, csv=f"{chart.chart_id}.csv",
+                                                               rows=chart.data.to_dict("records"))
+        self.site.blocks.setdefault(path, {})[chart.chart_id] = html
+        return Markup(f'<div data-block="{chart.chart_id}"></div>')
 
     def page(self, path: str, template: str, **values) -> None:
-        page_dir = page_folder(path)
-        ctx = dict(self.context, page_dir=page_dir, chart=lambda c: self.chart(c, page_dir), **values)
+        ctx = dict(self.context, page_dir=page_folder(path), chart=lambda c: self.chart(c, path), **values)
         self.site.pages[path] = self.env.get_template(template).render(**ctx)

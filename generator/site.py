@@ -22,7 +22,7 @@ from . import checks, indicators
 from .config import Config
 from .packages import load_catalog
 from .pages import Model, boroughs, catalogue, finance, home, milestones, priorities, quality
-from .mkdocs_hook import NAV_FILE
+from .mkdocs_hook import BLOCKS_SUFFIX, NAV_FILE
 from .render import Renderer, Site
 
 PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality]
@@ -100,6 +100,8 @@ def write_generated(site: Site, folder: Path) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for path, blocks in sorted(site.blocks.items()):
+        (folder / (path + BLOCKS_SUFFIX)).write_text(json.dumps(blocks, sort_keys=True), encoding="utf-8")
     for path, content in sorted(site.files.items()):
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)

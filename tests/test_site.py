@@ -18,7 +18,7 @@ from generator.errors import DataError
 from generator.packages import load_catalog
 from generator.site import build
 
-PAYLOAD_RE = re.compile(r'<template class="chart-figure-json" data-for="([^"]+)">(.*?)</template>', re.S)
+PAYLOAD_RE = re.compile(r'<template class="chart-figure-json" data-for="([^"]+)" data-search-exclude>(.*?)</template>', re.S)
 
 
 def small_crime_file(path: Path) -> Path:
@@ -125,6 +125,12 @@ def test_dataset_pages_carry_schema_org_json_ld(small_site):
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert ld["@type"] == "Dataset" and ld["license"].startswith("https://www.nationalarchives.gov.uk")
     assert any(d["contentUrl"].endswith("boroughs.zip") for d in ld["distribution"])
+
+
+def test_search_index_holds_words_not_chart_data(small_site):
+    index = (small_site[0].site_dir / "search" / "search_index.json").read_text()
+    assert '"scatter"' not in index and "rolling_12_month_average" not in index
+    assert "Camden" in index and "Skills House" in index
 
 
 def test_two_builds_of_the_same_inputs_are_byte_identical(small_site, tmp_path):

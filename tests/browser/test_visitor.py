@@ -53,8 +53,8 @@ def test_charts_render_after_an_instant_navigation_click(visit):
                                            ("Skills House", "milestones/"), ("London Crime Prevention Fund", "data/boroughs/")])
 def test_site_search_finds_the_page(visit, query, target):
     page = visit.open("")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.fill("input.md-search__input", query)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=20)
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
     hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
     assert any(target in h for h in hrefs[:5]), hrefs[:5]
