@@ -27,9 +27,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
     b.add_argument("--site-url", help="public address of the site, for the sitemap and dataset metadata "
                                       "(default: $SITE_URL or http://127.0.0.1:8000/)")
+    b.add_argument("--previous", type=Path, help="the previous quarter's built site (a folder with data/all.zip and "
+                                                 "feed.xml), for the What changed page and the feed")
     b.add_argument("--builtin-only", action="store_true",
                    help="build from the repository's packages alone, ignoring any imported recorded crime")
     b.add_argument("--verbose", action="store_true", help="show MkDocs' own log")
+
+    pub = sub.add_parser("publish", help="build the quarter and add it to the archive of quarters (mike, gh-pages)",
+                         description="Build the reporting quarter against the previous published quarter (for What "
+                                     "changed and the feed), then deploy it with mike as its own version "
+                                     "(/2017-18-q1/ and so on) on a git branch, move the 'latest' alias to it and "
+                                     "make the site root redirect there.")
+    pub.add_argument("--as-at", help="reporting quarter, e.g. 2017Q2 (default: pyproject.toml)")
+    pub.add_argument("--branch", default="gh-pages", help="branch holding the published versions (default: gh-pages)")
+    pub.add_argument("--push", action="store_true", help="push the branch to origin afterwards")
+    pub.add_argument("--site-url", help="public address of the archive root (default: $SITE_URL)")
 
     v = sub.add_parser("validate", help="validate every package and print the arithmetic findings",
                        description="Validate every package (frictionless, foreign keys, cross-package references) "
@@ -54,7 +66,8 @@ def run(args) -> int:
         datapackages=args.datapackages.resolve() if getattr(args, "datapackages", None) else None,
         imported=args.imported.resolve() if getattr(args, "imported", None) else None,
         site_dir=args.site_dir.resolve() if getattr(args, "site_dir", None) else None,
-        as_at=Quarter.parse(args.as_at) if getattr(args, "as_at", None) else None)
+        as_at=Quarter.parse(args.as_at) if getattr(args, "as_at", None) else None,
+        previous=args.previous.resolve() if getattr(args, "previous", None) else None)
     if args.command == "validate":
         from .checks import run_checks
         from .packages import load_catalog
@@ -65,6 +78,12 @@ def run(args) -> int:
         for r in findings[findings.status != "exact"].itertuples():
             print(f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:,.12g}, "
                   f"rows give {r.computed:,.12g} (tolerance {r.tolerance:g})")
+        return 0
+    if args.command == "publish":
+        from .publish import publish
+
+        report = publish(config, branch=args.branch, push=args.push, site_url=args.site_url)
+        print(f"Published {config.as_at.label} as /{config.as_at.slug}/ on {args.branch} ({report.pages} pages).")
         return 0
     if args.command == "import-crime":
         from .crime import import_crime

@@ -65,6 +65,7 @@ class Config:
     site_dir: Path
     generated: Path
     crime_source_page: str = ""
+    previous: Path | None = None  # the previous quarter's built site, for "What changed"
 
     def with_overrides(self, **kw) -> "Config":
         kw = {k: v for k, v in kw.items() if v is not None}

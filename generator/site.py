@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks, indicators
+from . import changes, checks, indicators
 from .config import Config
 from .packages import load_catalog
-from .pages import Model, boroughs, catalogue, finance, home, milestones, priorities, quality
+from .pages import Model, boroughs, catalogue, changes as changes_page, finance, home, milestones, priorities, quality
 from .mkdocs_hook import BLOCKS_SUFFIX, NAV_FILE
 from .render import Renderer, Site
 
-PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality]
+PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality, changes_page]
 CRIME_SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (Historical), London Datastore, Open Government Licence v3.0"
 
 
@@ -65,9 +65,11 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
     timings["load and validate"] = time.perf_counter() - t
     t = time.perf_counter()
     ind = indicators.compute(catalog, config.as_at)
+    previous = changes.read_previous(config.previous) if config.previous else None
     model = Model(config=config, catalog=catalog, indicators=ind, findings=findings,
                   reconciliation=indicators.london_reconciliation(catalog, ind),
-                  local=indicators.local_priority_comparison(catalog, ind))
+                  local=indicators.local_priority_comparison(catalog, ind), epoch=source_date_epoch(config),
+                  previous=previous, changes=changes.compare(previous, catalog))
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 
@@ -90,6 +92,7 @@ def navigation(model: Model) -> list:
         "finance.md",
         {"Data": ["data/index.md"] + [f"data/{name}.md" for name in sorted(model.catalog)]},
         "quality.md",
+        "changes.md",
         {"About": ["about.md", "methodology.md", "accessibility.md"]},
     ]
 
@@ -176,7 +179,7 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
         stage_gen.mkdir()
         write_generated(site, stage_gen)
         t = time.perf_counter()
-        run_mkdocs(config.root, stage_gen, stage_site, site_url, source_date_epoch(config), verbose)
+        run_mkdocs(config.root, stage_gen, stage_site, site_url, model.epoch, verbose)
         report.timings["mkdocs"] = time.perf_counter() - t
         exchange(stage_site, site_dir)
         exchange(stage_gen, generated)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..changes import Changes, Previous
 from ..config import Config
 from ..indicators import Indicators
 from ..packages import Catalog
@@ -19,6 +20,9 @@ class Model:
     findings: pd.DataFrame
     reconciliation: pd.DataFrame
     local: pd.DataFrame
+    epoch: str = "0"                    # SOURCE_DATE_EPOCH of this build
+    previous: Previous | None = None    # the previous quarter as published
+    changes: Changes | None = None
 
     @property
     def crime_included(self) -> bool:

@@ -1,0 +1,160 @@
+"""Compare this quarter's data packages with the previous quarter's: what a returning reader needs to know.
+
+The previous quarter comes from its published site: ``data/all.zip`` (every
+package as published) and ``feed.xml`` (the announcements so far).
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+import pandas as pd
+
+from .errors import DataError
+from .packages import Catalog
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass
+class Previous:
+    label: str
+    packages: dict[str, dict]                      # name -> descriptor
+    tables: dict[tuple[str, str], pd.DataFrame]    # (package, resource) -> text frame
+    feed_entries: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Changes:
+    previous_label: str = ""
+    datasets_added: list[str] = field(default_factory=list)
+    datasets_removed: list[str] = field(default_factory=list)
+    schema: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["package", "resource", "change"]))
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["package", "resource", "added", "removed"]))
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["package", "resource", "key", "field", "old_value", "new_value"]))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.datasets_added or self.datasets_removed or len(self.schema) or
+                    (len(self.rows) and (self.rows.added.sum() or self.rows.removed.sum())) or len(self.revisions))
+
+
+def read_previous(site: Path) -> Previous:
+    """A previous quarter's published site folder (its data/all.zip, feed.xml and version label)."""
+    site = Path(site)
+    archive = site / "data" / "all.zip"
+    if not archive.is_file():
+        raise DataError("no data/all.zip: expected the previous quarter's built site", path=site)
+    packages, tables = {}, {}
+    try:
+        with zipfile.ZipFile(archive) as z:
+            names = set(z.namelist())
+            for name in sorted(n for n in names if n.endswith("/datapackage.json")):
+                pkg = PurePosixPath(name).parent.as_posix()
+                d = json.loads(z.read(name))
+                packages[d["name"]] = d
+                for res in d["resources"]:
+                    member = f"{pkg}/{res['path']}"
+                    if member in names:
+                        tables[(d["name"], res["name"])] = pd.read_csv(io.BytesIO(z.read(member)), dtype=str,
+                                                                       keep_default_na=False)
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+        raise DataError(f"previous quarter's data/all.zip is unreadable: {exc}", path=archive) from None
+    label = (site / "quarter.txt").read_text(encoding="utf-8").strip() if (site / "quarter.txt").is_file() else site.name
+    return Previous(label=label, packages=packages, tables=tables, feed_entries=read_feed(site / "feed.xml"))
+
+
+def read_feed(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as exc:
+        raise DataError(f"previous feed is not valid XML: {exc}", path=path) from None
+    entries = []
+    for e in root.findall(f"{{{ATOM}}}entry"):
+        link = e.find(f"{{{ATOM}}}link")
+        entries.append({"id": e.findtext(f"{{{ATOM}}}id"), "title": e.findtext(f"{{{ATOM}}}title"),
+                        "updated": e.findtext(f"{{{ATOM}}}updated"), "summary": e.findtext(f"{{{ATOM}}}summary") or "",
+                        "link": link.get("href") if link is not None else ""})
+    return entries
+
+
+def text_frame(pkg, res_name: str) -> pd.DataFrame:
+    """The resource as published (text), so revisions compare what readers downloaded."""
+    res = pkg.resource(res_name)
+    return pd.read_csv(pkg.path / res["path"], dtype=str, keep_default_na=False)
+
+
+def compare(previous: Previous | None, catalog: Catalog) -> Changes | None:
+    if previous is None:
+        return None
+    ch = Changes(previous_label=previous.label)
+    ch.datasets_added = sorted(set(catalog) - set(previous.packages))
+    ch.datasets_removed = sorted(set(previous.packages) - set(catalog))
+    schema, rows, revisions = [], [], []
+    for name in sorted(set(catalog) & set(previous.packages)):
+        pkg, old_desc = catalog[name], previous.packages[name]
+        old_res = {r["name"]: r for r in old_desc["resources"]}
+        for res in pkg.descriptor["resources"]:
+            if res["name"] not in old_res:
+                schema.append({"package": name, "resource": res["name"], "change": "table added"})
+                continue
+            old_fields = {f["name"]: f.get("type", "string") for f in old_res[res["name"]]["schema"]["fields"]}
+            new_fields = {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+            for f in new_fields.keys() - old_fields.keys():
+                schema.append({"package": name, "resource": res["name"], "change": f"field {f} added"})
+            for f in old_fields.keys() - new_fields.keys():
+                schema.append({"package": name, "resource": res["name"], "change": f"field {f} removed"})
+            for f in new_fields.keys() & old_fields.keys():
+                if new_fields[f] != old_fields[f]:
+                    schema.append({"package": name, "resource": res["name"],
+                                   "change": f"field {f} type {old_fields[f]} -> {new_fields[f]}"})
+            old = previous.tables.get((name, res["name"]))
+            key = res["schema"].get("primaryKey") or []
+            if old is None or not key or any(k not in old.columns for k in key):
+                continue
+            new = text_frame(pkg, res["name"])
+            old_i, new_i = old.set_index(key), new.set_index(key)
+            added = new_i.index.difference(old_i.index)
+            removed = old_i.index.difference(new_i.index)
+            rows.append({"package": name, "resource": res["name"], "added": len(added), "removed": len(removed)})
+            common = new_i.index.intersection(old_i.index)
+            for f in sorted((new_fields.keys() & old_fields.keys()) - set(key)):
+                a, b = old_i.loc[common, f], new_i.loc[common, f]
+                for k in common[(a != b).to_numpy()]:
+                    revisions.append({"package": name, "resource": res["name"],
+                                      "key": " / ".join(k) if isinstance(k, tuple) else str(k), "field": f,
+                                      "old_value": old_i.at[k, f], "new_value": new_i.at[k, f]})
+        for r in old_res:
+            if r not in {x["name"] for x in pkg.descriptor["resources"]}:
+                schema.append({"package": name, "resource": r, "change": "table removed"})
+    ch.schema = pd.DataFrame(schema, columns=["package", "resource", "change"])
+    ch.rows = pd.DataFrame(rows, columns=["package", "resource", "added", "removed"])
+    ch.revisions = pd.DataFrame(revisions, columns=["package", "resource", "key", "field", "old_value", "new_value"])
+    return ch
+
+
+def atom_feed(entries: list[dict], site_url: str, updated: str) -> bytes:
+    """An Atom feed of quarterly releases, newest first; ids are stable across quarters."""
+    ElementTree.register_namespace("", ATOM)
+    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    ElementTree.SubElement(feed, f"{{{ATOM}}}title").text = "London Policing Transparency: quarterly releases"
+    ElementTree.SubElement(feed, f"{{{ATOM}}}id").text = "urn:london-policing-transparency:releases"
+    ElementTree.SubElement(feed, f"{{{ATOM}}}updated").text = updated
+    ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=site_url + "feed.xml")
+    author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
+    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = "London Policing Transparency"
+    for e in sorted(entries, key=lambda x: x["updated"] or "", reverse=True):
+        entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
+        ElementTree.SubElement(entry, f"{{{ATOM}}}id").text = e["id"]
+        ElementTree.SubElement(entry, f"{{{ATOM}}}title").text = e["title"]
+        ElementTree.SubElement(entry, f"{{{ATOM}}}updated").text = e["updated"]
+        ElementTree.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=e["link"])
+        ElementTree.SubElement(entry, f"{{{ATOM}}}summary").text = e["summary"]
+    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,76 @@
+"""Publish a quarter as its own permanent version of the site with mike (on the gh-pages branch).
+
+Each quarter lives at /<year>-<yy>-q<n>/ (e.g. /2017-18-q1/); the alias ``latest``
+follows the newest and the site root redirects to it; Material's version
+selector lists them all. The previous quarter's published data, read back from
+the branch, feeds the "What changed" page and the Atom feed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .config import Config
+from .errors import DataError
+from .site import BuildReport, build
+
+PREVIOUS_FILES = ("data/all.zip", "feed.xml", "quarter.txt")
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, check=check)
+
+
+def mike(root: Path, *args: str, env: dict) -> None:
+    exe = Path(sys.executable).parent / "mike"  # installed beside this interpreter with the project
+    out = subprocess.run([str(exe) if exe.exists() else "mike", *args], cwd=root, capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise RuntimeError(f"mike {' '.join(args)} failed: {out.stderr.strip()}")
+
+
+def published_versions(root: Path, branch: str) -> list[dict]:
+    """Versions on the branch, newest first (mike's versions.json); empty before the first publication."""
+    shown = git(root, "show", f"{branch}:versions.json", check=False)
+    return json.loads(shown.stdout) if shown.returncode == 0 else []
+
+
+def fetch_previous(root: Path, branch: str, version: str, folder: Path) -> Path | None:
+    """The newest other quarter's published data and feed, copied out of the branch."""
+    others = [v["version"] for v in published_versions(root, branch) if v["version"] != version]
+    if not others:
+        return None
+    shutil.rmtree(folder, ignore_errors=True)
+    for name in PREVIOUS_FILES:
+        shown = git(root, "show", f"{branch}:{others[0]}/{name}", check=False)
+        if shown.returncode == 0:
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(shown.stdout)
+    if not (folder / "data" / "all.zip").is_file():
+        raise DataError(f"published version {others[0]} has no data/all.zip", path=f"{branch}:{others[0]}")
+    return folder
+
+
+def publish(config: Config, branch: str = "gh-pages", push: bool = False, site_url: str | None = None) -> BuildReport:
+    root = config.root
+    version, title = config.as_at.slug, config.as_at.label
+    # mike runs `mkdocs` from PATH: use the one installed beside this interpreter.
+    env = dict(os.environ, VERSION_PROVIDER="mike",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if "SOURCE_DATE_EPOCH" not in env:  # the publication date is the commit's, so a rebuild of it is identical
+        env["SOURCE_DATE_EPOCH"] = git(root, "log", "-1", "--format=%ct").stdout.decode().strip()
+    os.environ.update(SOURCE_DATE_EPOCH=env["SOURCE_DATE_EPOCH"], VERSION_PROVIDER="mike")
+    previous = fetch_previous(root, branch, version, root / "build" / "previous")
+    base = (site_url or env.get("SITE_URL") or "http://127.0.0.1:8000/").rstrip("/") + "/"
+    report = build(replace(config, previous=previous), site_url=f"{base}{version}/")
+    env["SITE_URL"] = f"{base}{version}/"
+    push_args = ["--push"] if push else []
+    # mike builds the pages `build` just wrote (the hook reads build/generated) into the branch.
+    mike(root, "deploy", "--branch", branch, "--update-aliases", "--title", title, *push_args, version, "latest", env=env)
+    mike(root, "set-default", "--branch", branch, *push_args, "latest", env=env)
+    return report
