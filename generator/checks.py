@@ -9,6 +9,7 @@ Two declarations, both on a resource in datapackage.json:
   compared with the sum of the detail rows.
 * ``x-identities`` on any resource: row-wise sums such as
   ``closing_balance = opening_balance + net_movement``.
+* ``x-sameTotals``: a table printed twice (the capital programme) adds up the same both times.
 
 A difference within the stated tolerance is "rounding"; beyond it, "mismatch".
 Both are findings for the data-quality page, never build errors: the source
@@ -100,7 +101,23 @@ def _line(row) -> object:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def same_total_findings(catalog: Catalog) -> list[dict]:
+    """``x-sameTotals`` on a resource: two printings of one table must add up to the same totals."""
+    rows = []
+    for pkg in catalog.values():
+        for res in pkg.descriptor["resources"]:
+            spec = res.get("x-sameTotals")
+            if not spec:
+                continue
+            mine, other = pkg.frames[res["name"]], pkg.frames[spec["resource"]]
+            for field in spec["fields"]:
+                rows.append(_finding(pkg.name, res["name"], f"same total as {spec['resource']}", "all rows", field,
+                                     other[field].fillna(0).sum(), mine[field].fillna(0).sum(),
+                                     float(spec.get("tolerance", 0)), None))
+    return rows
+
+
 def run_checks(catalog: Catalog) -> pd.DataFrame:
     """Every declared check, one row per compared figure."""
-    rows = total_findings(catalog) + identity_findings(catalog)
+    rows = total_findings(catalog) + identity_findings(catalog) + same_total_findings(catalog)
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

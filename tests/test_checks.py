@@ -48,3 +48,11 @@ def test_a_changed_row_makes_a_mismatch_finding(tmp_path):
     f = run_checks(load_catalog(pk))
     row = f[(f.resource == "savings-reported-totals") & (f.field == "planned_saving")].iloc[0]
     assert row.status == "mismatch" and row.difference == 10.0
+
+
+def test_the_two_printings_of_the_capital_programme_reconcile(catalog):
+    f = run_checks(catalog)
+    same = f[f.check == "same total as capital"]
+    assert set(same.field) == {"budget_full_year", "actual_ytd", "forecast_full_year", "variance"}
+    assert (same.status == "exact").all()
+    assert same.set_index("field").loc["budget_full_year", "reported"] == 366.2
