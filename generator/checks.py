@@ -36,9 +36,10 @@ def status_of(diff: float, tolerance: float) -> str:
 
 
 def _finding(pkg, res, check, label, field, computed, reported, tolerance, source_line):
-    diff = round(float(reported) - float(computed), 6)
+    computed, reported = round(float(computed), 6), round(float(reported), 6)  # sums of decimals carry float noise
+    diff = round(reported - computed, 6)
     return {"package": pkg, "resource": res, "check": check, "label": label, "field": field,
-            "computed": round(float(computed), 6), "reported": float(reported), "difference": diff,
+            "computed": computed, "reported": reported, "difference": diff,
             "tolerance": tolerance, "status": status_of(diff, tolerance), "source_line": source_line}
 
 
