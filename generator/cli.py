@@ -25,6 +25,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--datapackages", type=Path, help="folder of curated packages (default: datapackages/)")
     b.add_argument("--imported", type=Path, help="folder of imported packages (default: build/imported/)")
     b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
+    b.add_argument("--generated", type=Path, help="where the generated pages are kept for `mkdocs serve` "
+                                                  "(default: build/generated/)")
     b.add_argument("--site-url", help="public address of the site, for the sitemap and dataset metadata "
                                       "(default: $SITE_URL or http://127.0.0.1:8000/)")
     b.add_argument("--previous", type=Path, help="the previous quarter's built site (a folder with data/all.zip and "
@@ -66,6 +68,7 @@ def run(args) -> int:
         datapackages=args.datapackages.resolve() if getattr(args, "datapackages", None) else None,
         imported=args.imported.resolve() if getattr(args, "imported", None) else None,
         site_dir=args.site_dir.resolve() if getattr(args, "site_dir", None) else None,
+        generated=args.generated.resolve() if getattr(args, "generated", None) else None,
         as_at=Quarter.parse(args.as_at) if getattr(args, "as_at", None) else None,
         previous=args.previous.resolve() if getattr(args, "previous", None) else None)
     if args.command == "validate":

@@ -116,7 +116,7 @@ def published(tmp_path_factory):
     """A site built with the CLI from the repository's packages alone."""
     tmp = tmp_path_factory.mktemp("published")
     site = tmp / "site"
-    out = run_cli("build", "--builtin-only", "--site-dir", str(site))
+    out = run_cli("build", "--builtin-only", "--site-dir", str(site), "--generated", str(tmp / "generated"))
     assert out.returncode == 0, out.stderr
     assert "recorded crime not included" in out.stdout
     return site
@@ -130,7 +130,8 @@ def digest(folder: Path):
 def test_cli_exits_2_with_one_line_and_leaves_the_site(published, pkgs, case):
     before = digest(published)
     CASES[case][0](pkgs)
-    out = run_cli("build", "--datapackages", str(pkgs), "--builtin-only", "--site-dir", str(published))
+    out = run_cli("build", "--datapackages", str(pkgs), "--builtin-only", "--site-dir", str(published),
+                  "--generated", str(published.parent / "generated"))
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in out.stderr
@@ -145,7 +146,8 @@ def test_builtin_site_says_recorded_crime_was_not_included(published):
 def test_killed_build_leaves_the_previous_site_intact(published):
     before = digest(published)
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "--project", str(REPO), "build", "--builtin-only",
-                             "--site-dir", str(published)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--site-dir", str(published), "--generated", str(published.parent / "generated")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     staging = published.parent
     deadline = time.time() + 60
     while time.time() < deadline and not any(staging.glob(".site-*/site/*")):
@@ -153,10 +155,11 @@ def test_killed_build_leaves_the_previous_site_intact(published):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert digest(published) == before
-    out = run_cli("build", "--builtin-only", "--site-dir", str(published))  # the next build clears what was left
+    out = run_cli("build", "--builtin-only", "--site-dir", str(published), "--generated",
+                  str(published.parent / "generated"))  # the next build clears what was left
     assert out.returncode == 0 and not list(staging.glob(".site-*"))
 
 
-def test_bad_quarter_is_a_data_error():
-    out = run_cli("build", "--as-at", "2017-Q5")
+def test_bad_quarter_is_a_data_error(tmp_path):
+    out = run_cli("build", "--as-at", "2017-Q5", "--site-dir", str(tmp_path / "site"), "--generated", str(tmp_path / "g"))
     assert out.returncode == 2 and "YYYYQn" in out.stderr
