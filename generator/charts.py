@@ -126,6 +126,10 @@ def waterfall(chart_id: str, title: str, start_label: str, start: float, steps: 
              "increasing": {"marker": {"color": PALETTE[1]}}, "decreasing": {"marker": {"color": PALETTE[0]}},
              "totals": {"marker": {"color": GREY}}, "connector": {"line": {"color": "#999999"}}}
     lay = layout(title, unit)
-    lay["yaxis"]["rangemode"] = "normal"
+    # Zoom to where the bridge moves: tens of millions against a budget of billions vanish from zero.
+    levels = [start, end] + [start + sum(v for _, v in steps[: i + 1]) for i in range(len(steps))]
+    pad = (max(levels) - min(levels)) * 0.25 + 1
+    lay["yaxis"].update(rangemode="normal", range=[min(levels) - pad, max(levels) + pad])
+    lay["xaxis"].update(tickangle=-30, automargin=True)
     lay["hovermode"] = "closest"
     return Chart(chart_id, title, {"data": [trace], "layout": lay}, data, summary, source, period)

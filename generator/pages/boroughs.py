@@ -19,15 +19,17 @@ def borough_priorities(model: Model, code: str) -> list[dict]:
     for r in local.itertuples():
         m = lpm.loc[r.priority_id]
         out.append({"kind": "Local priority " + ("(additional)" if r.rank == "additional" else r.rank), "name": r.crime,
-                    "indicator_id": m.indicator_id or "", "exact": bool(m.computable), "note": m.note or "",
+                    "indicator_id": m.indicator_id or "", "exact": bool(m.computable), "nearest": False, "note": m.note or "",
                     "published": r.published_pct, "computed": r.computed_pct, "confidence": r.confidence,
                     "source_line": r.source_line})
     for pid in ["antisocial-behaviour"] + list(mandatory.index):
         m = lpm.loc[pid]
         name = "Antisocial behaviour" if pid == "antisocial-behaviour" else mandatory.loc[pid, "crime"]
+        nearest = m.indicator_id if bool(m.computable) else ""
+        computed = model.indicators.value(code, nearest, "pct_change_quarter") if nearest and model.crime_included else None
         out.append({"kind": "Every borough" if pid == "antisocial-behaviour" else "Mandatory high-harm crime",
-                    "name": name, "indicator_id": m.indicator_id if bool(m.computable) else "", "exact": False,
-                    "note": m.note or "", "published": None, "computed": None, "confidence": "", "source_line": None})
+                    "name": name, "indicator_id": nearest, "exact": False, "nearest": bool(nearest), "note": m.note or "",
+                    "published": None, "computed": computed, "confidence": "", "source_line": None})
     return out
 
 

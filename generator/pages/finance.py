@@ -28,7 +28,7 @@ def build(r, model: Model) -> None:
                                 "Net budget", float(net.budget_full_year), steps, "Net forecast", float(net.forecast_full_year), "£ million",
                                 f"Police staff pay (£{-steps[1][1]:.1f}m under) and officer pay (£{-steps[0][1]:.1f}m under) outweigh overtime (£{steps[3][1]:.1f}m over).",
                                 SRC + ", revenue table (p.35)", PERIOD)
-    c_bridge.notes.append("The steps add up to the printed variance within rounding: see the data quality page.")
+    c_bridge.notes.append("The vertical axis does not start at zero. The steps add up to the printed variance within rounding: see the data quality page.")
     bg = f["business-groups"]
     groups = list(dict.fromkeys(bg.business_group))
     series = {ct.replace("-", " ").capitalize(): [float(bg[(bg.cost_type == ct) & (bg.business_group == g)].variance_full_year.sum())
