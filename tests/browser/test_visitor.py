@@ -123,3 +123,17 @@ def test_milestone_filters(visit):
     visible = page.locator("#milestone-table tbody tr:not([hidden])")
     assert 0 < visible.count() < total
     assert set(visible.evaluate_all("rs => rs.map(r => r.dataset.status)")) == {"some delays"}
+
+
+@pytest.mark.parametrize("name", ["home", "borough", "finance"])
+def test_no_wcag_violations_in_the_dark_scheme(browser, base_url, name):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + PAGES[name], wait_until="networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    wait_for_charts(page)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
+    assert [v["id"] for v in result["violations"]] == []
+    context.close()
