@@ -55,7 +55,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Read the Met's 'MPS Borough Level Crime' CSV (a URL or a file), check its layout, "
                                    "map its categories and boroughs, and write a tidy package to build/imported/. "
                                    "The file is published on the London Datastore: see crime_source_page in pyproject.toml.")
-    i.add_argument("source", help="URL or path of the CSV file")
+    i.add_argument("source", nargs="?", help="URL or path of the CSV file (default: crime_source_url in "
+                                             "pyproject.toml [tool.transparency])")
     i.add_argument("--population", help="CSV of resident population per borough (columns borough, population)")
     i.add_argument("--datapackages", type=Path)
     i.add_argument("--imported", type=Path)
@@ -92,8 +93,12 @@ def run(args) -> int:
         from .crime import import_crime
         from .packages import load_catalog
 
+        source = args.source or config.crime_source_url
+        if not source:
+            raise DataError("no crime file given: pass its URL or path, or set crime_source_url in pyproject.toml; "
+                            f"the file is published at {config.crime_source_page}")
         catalog = load_catalog(config.datapackages)
-        path = import_crime(args.source, config.imported / "recorded-crime", catalog, args.population)
+        path = import_crime(source, config.imported / "recorded-crime", catalog, args.population)
         print(f"Imported recorded crime to {path.parent}")
         return 0
     if args.command == "build":

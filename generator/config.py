@@ -65,6 +65,7 @@ class Config:
     site_dir: Path
     generated: Path
     crime_source_page: str = ""
+    crime_source_url: str = ""
     previous: Path | None = None  # the previous quarter's built site, for "What changed"
 
     def with_overrides(self, **kw) -> "Config":
@@ -86,4 +87,5 @@ def load_config(root: Path | str = ".") -> Config:
         site_dir=root / settings.get("site_dir", "site"),
         generated=root / settings.get("generated", "build/generated"),
         crime_source_page=settings.get("crime_source_page", ""),
+        crime_source_url=settings.get("crime_source_url", ""),
     )

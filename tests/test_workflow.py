@@ -50,3 +50,9 @@ def test_cli_help_explains_every_command():
     build = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--help"], capture_output=True, text=True).stdout
     for option in ("--as-at", "--builtin-only", "--previous", "--site-dir", "--site-url", "--datapackages", "--imported"):
         assert option in build
+
+
+def test_import_without_a_source_says_where_the_file_is(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "generator.cli", "--project", str(REPO), "import-crime",
+                          "--imported", str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode == 2 and "data.london.gov.uk/dataset/recorded_crime_summary" in out.stderr
