@@ -42,14 +42,19 @@ def layout(title: str, yaxis: str, **extra) -> dict:
     return out
 
 
+def number(value, digits: int = 0, signed: bool = False, suffix: str = "") -> str:
+    """The one number format of the site: thousands separators, optional sign, 'n/a' for no value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "n/a"
+    return f"{{:{'+' if signed else ''},.{digits}f}}".format(float(value)) + suffix
+
+
 def fmt_int(v) -> str:
-    return "n/a" if v is None or pd.isna(v) else f"{v:,.0f}"
+    return number(v)
 
 
 def fmt_pct(v, signed: bool = True) -> str:
-    if v is None or pd.isna(v):
-        return "n/a"
-    return f"{v:+.1f}%" if signed else f"{v:.1f}%"
+    return number(v, 1, signed, "%")
 
 
 def month_label(month: str) -> str:

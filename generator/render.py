@@ -17,7 +17,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .charts import Chart
+from .charts import Chart, number
 
 # Characters Python-Markdown treats as syntax and lets a backslash neutralise ('<', '&' and '>' go through html.escape).
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -45,13 +45,6 @@ def _plain(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def number(value, digits: int = 0, signed: bool = False, suffix: str = "") -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return "n/a"
-    fmt = f"{{:{'+' if signed else ''},.{digits}f}}"
-    return fmt.format(float(value)) + suffix
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

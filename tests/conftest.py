@@ -86,3 +86,11 @@ def serve(folder: Path, port: int):
 def copy_packages(dest: Path) -> Path:
     shutil.copytree(REPO / "datapackages", dest)
     return dest
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file of a tree and the hash of its bytes, to compare two builds or a build before and after."""
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, tree_digest
 from generator.errors import DataError
 from generator.packages import MAX_RESOURCE_BYTES, load_catalog
 
@@ -122,20 +122,16 @@ def published(tmp_path_factory):
     return site
 
 
-def digest(folder: Path):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("case", ["wrong type", "unknown borough", "descriptor is not JSON"])
 def test_cli_exits_2_with_one_line_and_leaves_the_site(published, pkgs, case):
-    before = digest(published)
+    before = tree_digest(published)
     CASES[case][0](pkgs)
     out = run_cli("build", "--datapackages", str(pkgs), "--builtin-only", "--site-dir", str(published),
                   "--generated", str(published.parent / "generated"))
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in out.stderr
-    assert digest(published) == before
+    assert tree_digest(published) == before
 
 
 def test_builtin_site_says_recorded_crime_was_not_included(published):
@@ -144,7 +140,7 @@ def test_builtin_site_says_recorded_crime_was_not_included(published):
 
 
 def test_killed_build_leaves_the_previous_site_intact(published):
-    before = digest(published)
+    before = tree_digest(published)
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "--project", str(REPO), "build", "--builtin-only",
                              "--site-dir", str(published), "--generated", str(published.parent / "generated")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -154,7 +150,7 @@ def test_killed_build_leaves_the_previous_site_intact(published):
         time.sleep(0.05)  # wait until MkDocs is writing into the staging folder
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert digest(published) == before
+    assert tree_digest(published) == before
     out = run_cli("build", "--builtin-only", "--site-dir", str(published), "--generated",
                   str(published.parent / "generated"))  # the next build clears what was left
     assert out.returncode == 0 and not list(staging.glob(".site-*"))

@@ -1,7 +1,6 @@
 """End to end: a whole site from the repo's packages plus a small synthetic crime file, in tmp_path."""
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -12,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from conftest import REPO, config_for
+from conftest import REPO, config_for, tree_digest
 from generator.crime import import_crime
 from generator.errors import DataError
 from generator.packages import load_catalog
@@ -42,11 +41,6 @@ def small_site(tmp_path_factory):
     cfg = config_for(tmp, imported=tmp / "imported")
     report = build(cfg)
     return cfg, report
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_every_page_type_exists(small_site, catalog):
