@@ -43,33 +43,37 @@ def _finding(pkg, res, check, label, field, computed, reported, tolerance, sourc
             "tolerance": tolerance, "status": status_of(diff, tolerance), "source_line": source_line}
 
 
-def total_findings(catalog: Catalog) -> list[dict]:
-    rows = []
+def declared(catalog: Catalog, key: str):
+    """(package, resource, declaration) for every resource that declares ``key``."""
     for pkg in catalog.values():
         for res in pkg.descriptor["resources"]:
-            spec = res.get("x-totals")
-            if not spec:
-                continue
-            totals = pkg.frames[res["name"]]
-            detail = pkg.frames.get(spec["detail"])
-            if detail is None:
-                raise DataError(f"x-totals names detail resource '{spec['detail']}', which is not in the package",
-                                package=pkg.name, resource=res["name"], field="x-totals")
-            group = spec.get("group_field")
-            label_field = spec.get("label_field", "label")
-            for _, trow in totals.iterrows():
-                covers = [c.strip() for c in str(trow.get("covers", "*")).split("|")]
-                part = detail if covers == ["*"] or not group else detail[detail[group].astype(str).isin(covers)]
-                for f in spec.get("match_fields", []):
-                    part = part[part[f].astype(str) == str(trow[f])]
-                for field in spec["fields"]:
-                    reported = trow[field]
-                    if pd.isna(reported):
-                        continue
-                    computed = part[field].fillna(0).sum()
-                    label = " / ".join([str(trow.get(label_field, ""))] + [str(trow[f]) for f in spec.get("match_fields", [])])
-                    rows.append(_finding(pkg.name, res["name"], f"sum of {spec['detail']} rows", label, field, computed, reported,
-                                         float(spec.get("tolerance", 0)), _line(trow)))
+            if res.get(key):
+                yield pkg, res, res[key]
+
+
+def total_findings(catalog: Catalog) -> list[dict]:
+    rows = []
+    for pkg, res, spec in declared(catalog, "x-totals"):
+        totals = pkg.frames[res["name"]]
+        detail = pkg.frames.get(spec["detail"])
+        if detail is None:
+            raise DataError(f"x-totals names detail resource '{spec['detail']}', which is not in the package",
+                            package=pkg.name, resource=res["name"], field="x-totals")
+        group = spec.get("group_field")
+        label_field = spec.get("label_field", "label")
+        for _, trow in totals.iterrows():
+            covers = [c.strip() for c in str(trow.get("covers", "*")).split("|")]
+            part = detail if covers == ["*"] or not group else detail[detail[group].astype(str).isin(covers)]
+            for f in spec.get("match_fields", []):
+                part = part[part[f].astype(str) == str(trow[f])]
+            for field in spec["fields"]:
+                reported = trow[field]
+                if pd.isna(reported):
+                    continue
+                computed = part[field].fillna(0).sum()
+                label = " / ".join([str(trow.get(label_field, ""))] + [str(trow[f]) for f in spec.get("match_fields", [])])
+                rows.append(_finding(pkg.name, res["name"], f"sum of {spec['detail']} rows", label, field, computed, reported,
+                                     float(spec.get("tolerance", 0)), _line(trow)))
     return rows
 
 
@@ -81,19 +85,18 @@ def parse_identity(expr: str) -> tuple[str, list[tuple[int, str]]]:
 
 def identity_findings(catalog: Catalog) -> list[dict]:
     rows = []
-    for pkg in catalog.values():
-        for res in pkg.descriptor["resources"]:
-            for spec in res.get("x-identities", []):
-                lhs, terms = parse_identity(spec["check"])
-                frame = pkg.frames[res["name"]]
-                label_field = spec.get("label_field")
-                for _, r in frame.iterrows():
-                    if pd.isna(r[lhs]) or any(pd.isna(r[t]) for _, t in terms):
-                        continue
-                    computed = sum(sign * float(r[t]) for sign, t in terms)
-                    rows.append(_finding(pkg.name, res["name"], spec["check"],
-                                         str(r[label_field]) if label_field else "", lhs, computed, r[lhs],
-                                         float(spec.get("tolerance", 0)), _line(r)))
+    for pkg, res, specs in declared(catalog, "x-identities"):
+        for spec in specs:
+            lhs, terms = parse_identity(spec["check"])
+            frame = pkg.frames[res["name"]]
+            label_field = spec.get("label_field")
+            for _, r in frame.iterrows():
+                if pd.isna(r[lhs]) or any(pd.isna(r[t]) for _, t in terms):
+                    continue
+                computed = sum(sign * float(r[t]) for sign, t in terms)
+                rows.append(_finding(pkg.name, res["name"], spec["check"],
+                                     str(r[label_field]) if label_field else "", lhs, computed, r[lhs],
+                                     float(spec.get("tolerance", 0)), _line(r)))
     return rows
 
 
@@ -105,16 +108,12 @@ def _line(row) -> object:
 def same_total_findings(catalog: Catalog) -> list[dict]:
     """``x-sameTotals`` on a resource: two printings of one table must add up to the same totals."""
     rows = []
-    for pkg in catalog.values():
-        for res in pkg.descriptor["resources"]:
-            spec = res.get("x-sameTotals")
-            if not spec:
-                continue
-            mine, other = pkg.frames[res["name"]], pkg.frames[spec["resource"]]
-            for field in spec["fields"]:
-                rows.append(_finding(pkg.name, res["name"], f"same total as {spec['resource']}", "all rows", field,
-                                     other[field].fillna(0).sum(), mine[field].fillna(0).sum(),
-                                     float(spec.get("tolerance", 0)), None))
+    for pkg, res, spec in declared(catalog, "x-sameTotals"):
+        mine, other = pkg.frames[res["name"]], pkg.frames[spec["resource"]]
+        for field in spec["fields"]:
+            rows.append(_finding(pkg.name, res["name"], f"same total as {spec['resource']}", "all rows", field,
+                                 other[field].fillna(0).sum(), mine[field].fillna(0).sum(),
+                                 float(spec.get("tolerance", 0)), None))
     return rows
 
 
