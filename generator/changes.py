@@ -38,11 +38,6 @@ class Changes:
     revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["package", "resource", "key", "field", "old_value", "new_value"]))
 
-    @property
-    def empty(self) -> bool:
-        return not (self.datasets_added or self.datasets_removed or len(self.schema) or
-                    (len(self.rows) and (self.rows.added.sum() or self.rows.removed.sum())) or len(self.revisions))
-
 
 def read_previous(site: Path) -> Previous:
     """A previous quarter's published site folder (its data/all.zip, feed.xml and version label)."""

@@ -70,9 +70,11 @@ def direction_word(pct: float) -> str:
     return f"{'rose' if pct > 0 else 'fell'} {abs(pct):.0f}%"
 
 
-def trend(chart_id: str, indicator: str, title: str, area_name: str, series: pd.DataFrame,
-          london: pd.DataFrame | None, colour: str, quarter_months: list[str], source: str) -> Chart:
-    """Monthly counts for an area, with its 12-month average and the quarter shaded."""
+def trend(chart_id: str, title: str, area_name: str, series: pd.DataFrame, colour: str, quarter_months: list[str],
+          quarter: float | None, quarter_last_year: float | None, source: str) -> Chart:
+    """Monthly counts for an area, with its 12-month average and the quarter shaded.
+
+    The summary quotes the indicator engine's quarter figures, so chart and tables never disagree."""
     s = series.sort_values("month")
     avg = s["count"].rolling(12).mean().round(1)
     data = pd.DataFrame({"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(),
@@ -84,11 +86,8 @@ def trend(chart_id: str, indicator: str, title: str, area_name: str, series: pd.
          "y": [None if pd.isna(v) else float(v) for v in data["rolling_12_month_average"]],
          "line": {"color": "#000000", "width": 2, "dash": "dot"}},
     ]
-    q, ly = [m for m in quarter_months], None
-    cur = s[s.month.isin(q)]["count"].sum()
-    prev_months = [f"{int(m[:4]) - 1}{m[4:]}" for m in q]
-    ly = s[s.month.isin(prev_months)]["count"].sum()
-    pct = (cur - ly) / ly * 100 if ly else float("nan")
+    q, cur, ly = quarter_months, quarter, quarter_last_year
+    pct = (cur - ly) / ly * 100 if cur is not None and ly else float("nan")
     span = f"{month_label(q[0]).split()[0]}-{month_label(q[-1])}"
     summary = (f"{title} in {area_name} {direction_word(pct)} in {span} against the same months a year earlier "
                f"({fmt_int(cur)} offences against {fmt_int(ly)}).")

@@ -14,8 +14,6 @@ from .config import Quarter
 from .packages import Catalog
 
 LONDON = "E12000007"  # ONS code for London; here: every row of the file, non-borough rows included
-MEASURES = ["rolling_12m", "previous_12m", "change_12m", "pct_change_12m", "quarter", "quarter_last_year",
-            "change_quarter", "pct_change_quarter", "rate_per_1000", "rank", "share_of_london"]
 
 
 @dataclass

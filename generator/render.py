@@ -74,7 +74,7 @@ class Site:
     """What the page stage produces: Markdown pages and downloadable files, by site path."""
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
-    charts: dict[str, Chart] = field(default_factory=dict)
+    chart_ids: set[str] = field(default_factory=set)
     nav: list = field(default_factory=list)
     # HTML inserted after Markdown conversion (page path -> block id -> HTML): Markdown never
     # re-parses large generated HTML, which also keeps the build fast.
@@ -98,9 +98,9 @@ class Renderer:
         self.context = context
 
     def chart(self, chart: Chart, path: str) -> Markup:
-        if chart.chart_id in self.site.charts:
+        if chart.chart_id in self.site.chart_ids:  # ids name the CSVs and anchors: they must be unique
             raise ValueError(f"chart id {chart.chart_id} used twice")
-        self.site.charts[chart.chart_id] = chart
+        self.site.chart_ids.add(chart.chart_id)
         self.site.files[f"{page_folder(path)}{chart.chart_id}.csv"] = csv_bytes(chart.data)
         html = self.env.get_template("_chart.html.j2").render(c=chart, csv=f"{chart.chart_id}.csv",
                                                                rows=chart.data.to_dict("records"))

@@ -26,6 +26,7 @@ from .mkdocs_hook import BLOCKS_SUFFIX, NAV_FILE
 from .render import Renderer, Site
 
 PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality, changes_page]
+SITE_STAGING, GENERATED_STAGING = ".site-", ".generated-"  # temporary folders beside site/ and build/generated
 CRIME_SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (Historical), London Datastore, Open Government Licence v3.0"
 
 
@@ -173,8 +174,8 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
     for folder in (site_dir.parent, generated.parent):
         folder.mkdir(parents=True, exist_ok=True)
     # Staging folders sit beside their targets so the final renames stay on one file system.
-    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=".site-") as tmp_site, \
-            tempfile.TemporaryDirectory(dir=generated.parent, prefix=".generated-") as tmp_gen:
+    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=SITE_STAGING) as tmp_site, \
+            tempfile.TemporaryDirectory(dir=generated.parent, prefix=GENERATED_STAGING) as tmp_gen:
         stage_gen, stage_site = Path(tmp_gen) / "generated", Path(tmp_site) / "site"
         stage_gen.mkdir()
         write_generated(site, stage_gen)
@@ -188,7 +189,7 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
 
 def clean_stale(config: Config) -> None:
     """Remove staging folders a killed build left behind (the published site is untouched)."""
-    for folder, prefix in ((config.site_dir.parent, ".site-"), (config.generated.parent, ".generated-")):
+    for folder, prefix in ((config.site_dir.parent, SITE_STAGING), (config.generated.parent, GENERATED_STAGING)):
         if folder.is_dir():
             for stale in folder.glob(prefix + "*"):
                 shutil.rmtree(stale, ignore_errors=True)

@@ -57,14 +57,15 @@ def build(r, model: Model) -> None:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids.append("tno")
             rows = indicator_rows(model, b.code, ids)
-            series = model.indicators.series
+            ind, series = model.indicators, model.indicators.series
             for i in ids:
                 s = series[(series.indicator_id == i) & (series.area_code == b.code)]
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
                 title = model.definitions.set_index("indicator_id").loc[i, "title"]
-                charts_out.append(charts.trend(f"{b.slug}-{i}", i, title, b.name, s, None, charts.colour_for(i, keys),
-                                               q_months, r.context["crime_source"]))
+                charts_out.append(charts.trend(f"{b.slug}-{i}", title, b.name, s, charts.colour_for(i, keys), q_months,
+                                               ind.value(b.code, i, "quarter"), ind.value(b.code, i, "quarter_last_year"),
+                                               r.context["crime_source"]))
         r.page(f"boroughs/{b.slug}.md", "borough.md.j2", b=b, prios=prios, rows=rows, charts=charts_out,
                lcpf=lcpf.loc[b.code], lcpf_rank=int(lcpf_rank[b.code]),
                bcu_cite=model.cite(b.bcu_source_doc, b.bcu_source_line) if b.bcu_source_doc else "")

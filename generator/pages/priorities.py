@@ -26,8 +26,10 @@ def build(r, model: Model) -> None:
                 s = series[(series.indicator_id == d.indicator_id) & (series.area_code == LONDON)]
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
-                c = charts.trend(f"{p.priority_id}-{d.indicator_id}", d.indicator_id, d.title, "London", s, None,
+                c = charts.trend(f"{p.priority_id}-{d.indicator_id}", d.title, "London", s,
                                  charts.colour_for(d.indicator_id, keys), model.config.as_at.months,
+                                 model.indicators.value(LONDON, d.indicator_id, "quarter"),
+                                 model.indicators.value(LONDON, d.indicator_id, "quarter_last_year"),
                                  r.context["crime_source"])
                 if d.note:
                     c.notes.append(d.note)
