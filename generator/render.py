@@ -47,7 +47,11 @@ def _plain(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
+    """CSV as readers want it: the given count columns as whole numbers, other decimals to two places."""
+    frame = frame.round(2)
+    for col in counts:
+        frame[col] = frame[col].round().astype("Int64")
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")

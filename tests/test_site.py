@@ -79,6 +79,7 @@ def test_chart_payloads_are_valid_plotly_and_match_their_csv(small_site):
     assert charts >= 32 + 6  # at least total offences on every borough page, plus finance and milestones
     for page in (site / "boroughs").glob("*/index.html"):
         assert 'class="chart"' in page.read_text(), page
+        assert 'href="indicators.csv"' in page.read_text() and (page.parent / "indicators.csv").is_file()
     for html_path in site.rglob("index.html"):  # every chart: a summary sentence, its source, a data table, a CSV
         html = html_path.read_text(encoding="utf-8")
         n = html.count('class="chart" data-chart=')

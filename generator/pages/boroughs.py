@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
+from ..render import csv_bytes
 from ..indicators import LONDON
 from . import Model
 
@@ -57,6 +58,8 @@ def build(r, model: Model) -> None:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids.append("tno")
             rows = indicator_rows(model, b.code, ids)
+            r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(pd.DataFrame(rows).assign(area=b.name),
+                                                                         counts=("rolling_12m", "change_12m", "rank"))
             ind, series = model.indicators, model.indicators.series
             for i in ids:
                 s = series[(series.indicator_id == i) & (series.area_code == b.code)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..charts import fmt_pct
+from ..render import csv_bytes
 from ..indicators import LONDON
 from . import Model
 
@@ -68,6 +69,13 @@ def build(r, model: Model) -> None:
     pri = model.priorities.set_index("priority_id")
     grouped = [(pri.loc[pid, "title"] if pid in pri.index else pid, rows) for pid, rows in published.groupby("priority_id", sort=False)]
     tiles = model.boroughs.sort_values(["tile_row", "tile_col"]).to_dict("records")
+    if headline:
+        r.site.files["headline.csv"] = csv_bytes(pd.DataFrame(
+            [{"indicator_id": h["indicator"].indicator_id, "indicator": h["indicator"].title,
+              "priority_id": h["indicator"].priority_id, "offences_12_months": h["r12"], "pct_change_12_months": h["pct_12m"],
+              "pct_change_quarter_on_year": h["pct_quarter"], "offences_12_months_to_previous_quarter": h["prev_r12"],
+              "plan_direction": h["indicator"].direction} for h in headline]),
+            counts=("offences_12_months", "offences_12_months_to_previous_quarter"))
     r.page("index.md", "home.md.j2", headline=headline, published=grouped, tiles=tiles, layers=tile_layers(model),
            dwo=model.frame("london-performance-2017-18", "dedicated-ward-officers").iloc[0],
            revenue=model.frame("finance-2017-18", "revenue-reported-totals").set_index("line_item"))
