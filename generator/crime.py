@@ -1,34 +1,46 @@
-"""Import the Met's borough crime file (wide, one column per month) as a tidy data package.
+"""Import any edition of the Met's recorded-crime file (borough or ward level) as a tidy data package.
 
-The file's layout has changed over the years: label columns have been renamed,
-categories split or renamed. Known label-column names are listed here; category
-and borough names are mapped through tables in the indicator-definitions
-package, so a new label is a new row there, never a silent drop.
+The Met's files are wide: label columns, then one column per month. Between
+editions the label columns are renamed, categories are renamed, split, cut at a
+fixed width or recased. None of that is in code: column names, category labels
+and area names are rows of the indicator-definitions package, matched after
+normalising case, spacing and punctuation. Whatever does not match stops the
+import, every problem listed at once with the row that fixes it.
 """
 from __future__ import annotations
 
 import csv
+import datetime
+import difflib
 import hashlib
 import io
 import json
 import re
+import shutil
 import tempfile
+import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, raise_all
 from .packages import Catalog
 
-LABEL_COLUMNS = {
-    "major": ("majortext", "majorcategory", "major", "group", "crimegroup", "offencegroup"),
-    "minor": ("minortext", "minorcategory", "minor", "subgroup", "crimesubgroup", "offencesubgroup"),
-    "area": ("boroughname", "borough", "bocu", "lookupboroughname", "area", "areaname"),
-}
 MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
+COUNT_RE = r"[0-9]{1,9}"          # ASCII digits only, below a billion offences in a cell
+FIRST_YEAR = 2000                 # months before this are not plausible for these files
+MAX_COLUMNS = 1000                # checked on the header, before any row is parsed
 MAX_BYTES = 256 * 1024 * 1024
-DOWNLOAD_TIMEOUT = 120
+MAX_LISTED = 100                  # problems of one kind collected before the rest are only counted
+MIN_TRUNCATION_WIDTH = 20         # labels cut at a fixed width of at least this many characters
+INCOMPLETE_SHARE = 0.2            # a month holding under a fifth of the median month is incomplete
+DOWNLOAD_READ_TIMEOUT = 30        # seconds one read may wait
+DOWNLOAD_DEADLINE = 300           # seconds the whole download may take
+ROLES = ("major", "minor", "borough", "ward_name", "ward_code")
+REQUIRED_ROLES = ("major", "minor", "borough")
+DEFINITIONS = "datapackages/indicator-definitions"
 
 
 def key(text: str) -> str:
@@ -36,25 +48,292 @@ def key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(text).lower())
 
 
+def csv_row(*cells) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(cells)
+    return buf.getvalue()
+
+
+@dataclass
+class Definitions:
+    """The indicator-definitions tables the importer matches against, keyed for normalised lookup."""
+    columns: dict[str, str]
+    exact: dict[tuple[str, str], str]
+    wildcard: dict[str, str]
+    areas: dict[str, tuple[str, str]]
+    boroughs: dict[str, str]  # code -> name
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> "Definitions":
+        f = catalog["indicator-definitions"].frames
+        cmap = f["category-map"]
+        return cls(
+            columns={key(r.alias): r.role for r in f["column-aliases"].itertuples()},
+            exact={(key(r.edition_major), key(r.edition_minor)): r.category_id for r in cmap.itertuples()
+                   if r.edition_minor != "*"},
+            wildcard={key(r.edition_major): r.category_id for r in cmap.itertuples() if r.edition_minor == "*"},
+            areas={key(r.alias): (r.area_code, r.kind) for r in f["area-aliases"].itertuples()},
+            boroughs=dict(zip(catalog["boroughs"].frames["boroughs"].code, catalog["boroughs"].frames["boroughs"].name)))
+
+    def category(self, major: str, minor: str, widths: tuple[int, int]) -> tuple[str | None, str]:
+        """The canonical category of a label pair, and how it matched."""
+        km, kn = key(major), key(minor)
+        cut_major = len(major) == widths[0] >= MIN_TRUNCATION_WIDTH
+        cut_minor = len(minor) == widths[1] >= MIN_TRUNCATION_WIDTH
+        majors = [km] + ([m for m in sorted({m for m, _ in self.exact} | set(self.wildcard))
+                          if m != km and m.startswith(km)] if cut_major else [])
+        for m in majors:
+            if (m, kn) in self.exact:
+                return self.exact[(m, kn)], "exact"
+            if cut_minor:
+                hits = {c for (m2, n2), c in self.exact.items() if m2 == m and n2.startswith(kn)}
+                if len(hits) == 1:
+                    return hits.pop(), "label cut at the file's fixed width"
+            if m in self.wildcard:
+                return self.wildcard[m], "every minor label of its major category"
+        return None, ""
+
+    def suggest_category(self, major: str, minor: str) -> str | None:
+        kn = key(minor)
+        same_minor = {c for (_, n), c in self.exact.items() if n == kn}
+        if len(same_minor) == 1:
+            return same_minor.pop()
+        labels = {f"{m}|{n}": c for (m, n), c in self.exact.items()}
+        close = difflib.get_close_matches(f"{key(major)}|{kn}", list(labels), n=1, cutoff=0.75)
+        return labels[close[0]] if close else None
+
+    def suggest_area(self, name: str) -> tuple[str, str] | None:
+        close = difflib.get_close_matches(key(name), list(self.areas), n=1, cutoff=0.8)
+        return self.areas[close[0]] if close else None
+
+
+@dataclass
+class Layout:
+    columns: dict[str, int]          # role -> column index
+    months: list[tuple[int, str]]    # (column index, YYYY-MM), in calendar order
+
+
+def month_index(month: str) -> int:
+    y, m = map(int, month.split("-"))
+    return y * 12 + m - 1
+
+
+def month_name(month: str) -> str:
+    y, m = map(int, month.split("-"))
+    return datetime.date(y, m, 1).strftime("%B %Y")
+
+
+def parse_layout(header: list[str], label: str, defs: Definitions, last_year: int) -> Layout:
+    """Which columns hold which labels, and which hold months; every header problem at once."""
+    if len(header) > MAX_COLUMNS:
+        raise DataError(f"the header has {len(header):,} columns; the limit is {MAX_COLUMNS:,}", path=label, row=1)
+    columns: dict[str, int] = {}
+    months: list[tuple[int, str]] = []
+    problems: list[DataError] = []
+    for i, name in enumerate(header):
+        role = defs.columns.get(key(name))
+        m = MONTH_RE.match(name.strip())
+        if role:
+            if role in columns:
+                problems.append(DataError(f"a second {role} column (the first is '{header[columns[role]]}')",
+                                          path=label, row=1, field=name))
+            columns[role] = i
+        elif m and 1 <= int(m.group(2)) <= 12 and FIRST_YEAR <= int(m.group(1)) <= last_year:
+            months.append((i, f"{m.group(1)}-{m.group(2)}"))
+        elif m:
+            problems.append(DataError(f"month '{name}' is outside {FIRST_YEAR}-{last_year} or not a month of the year",
+                                      path=label, row=1, field=name))
+        else:
+            problems.append(DataError(
+                f"column '{name}' is neither a known label column nor a month (YYYYMM); if it is a label column, add "
+                f"a row to {DEFINITIONS}/column-aliases.csv: {csv_row(name, 'ROLE', '')} with ROLE one of "
+                f"{', '.join(ROLES)}", path=label, row=1, field=name))
+    missing = [r for r in REQUIRED_ROLES if r not in columns]
+    if missing:
+        problems.append(DataError(f"no column for {', '.join(missing)} (the header starts: {', '.join(header[:6])}); "
+                                  f"known names are in {DEFINITIONS}/column-aliases.csv", path=label, row=1))
+    if not months and not problems:
+        problems.append(DataError("no month columns (YYYYMM) found", path=label, row=1))
+    seen: dict[str, str] = {}
+    for i, m in months:
+        if m in seen:
+            problems.append(DataError(f"month {m} appears twice (also '{seen[m]}')", path=label, row=1, field=header[i]))
+        seen[m] = header[i]
+    raise_all(problems, f"{label}: the header has {len(problems)} problems")
+    months.sort(key=lambda im: im[1])
+    present = {month_index(m) for _, m in months}
+    first, last = month_index(months[0][1]), month_index(months[-1][1])
+    gaps = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1) if i not in present]
+    if gaps:
+        raise DataError(f"{len(gaps)} month(s) missing between {months[0][1]} and {months[-1][1]}: "
+                        f"{', '.join(gaps[:12])}{' ...' if len(gaps) > 12 else ''}; windows are calendar months, so a "
+                        "file with a gap cannot be used", path=label, row=1)
+    return Layout(columns, months)
+
+
+@dataclass
+class Tidy:
+    crime: pd.DataFrame     # one row per source row and month
+    labels: pd.DataFrame    # the edition's label pairs and the category each counts towards
+    wards: pd.DataFrame     # ward code, name and borough, when the file is at ward level
+    complete: tuple[str, str]
+    incomplete: list[str]
+
+
+def tidy(text: str, label: str, defs: Definitions, last_year: int | None = None) -> Tidy:
+    """Wide text -> one row per source row and month, with every label checked and every problem reported."""
+    last_year = last_year or datetime.date.today().year + 1
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next(reader)
+        layout = parse_layout(header, label, defs, last_year)
+        problems: list[DataError] = []
+        labels_of, cells, lines = [], [], []
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                problems.append(DataError(f"row has {len(row)} cells; the header has {len(header)}", path=label,
+                                          row=reader.line_num))
+                continue
+            labels_of.append(tuple(row[layout.columns[r]].strip() if r in layout.columns else "" for r in ROLES))
+            cells.append([row[i].strip() for i, _ in layout.months])
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV ({exc}); check the quotes on this line", path=label,
+                        row=reader.line_num) from None
+    if not lines:
+        raise_all(problems or [DataError("no data rows", path=label)], f"{label}: {len(problems)} problems")
+    rows = pd.DataFrame(labels_of, columns=list(ROLES))
+    rows["source_row"] = lines
+    month_cols = [m for _, m in layout.months]
+    counts = pd.DataFrame(cells, columns=month_cols)
+    problems += check_counts(counts, rows, header, layout, label)
+    rows["category_id"], matched, label_problems = match_categories(rows, defs, header, layout, label)
+    problems += label_problems
+    rows["area_code"], rows["area_kind"], area_problems = match_areas(rows, defs, header, layout, label)
+    problems += area_problems
+    problems += check_rows(rows, defs, header, layout, label)
+    raise_all(problems, f"{label}: {len(problems)} problems, listed by row")
+
+    counts = counts.astype("int64")
+    complete, incomplete = complete_months(counts, label)
+    labels = matched.reset_index(drop=True)
+    labels.insert(0, "label_id", range(1, len(labels) + 1))
+    rows = rows.merge(labels[["label_id", "major", "minor"]], on=["major", "minor"], how="left")
+    wide = pd.concat([rows[["area_code", "area_kind", "ward_code", "label_id", "category_id", "source_row"]],
+                      counts], axis=1)
+    crime = wide.melt(id_vars=["area_code", "area_kind", "ward_code", "label_id", "category_id", "source_row"],
+                      var_name="month", value_name="count")
+    crime = crime[["area_code", "area_kind", "ward_code", "month", "label_id", "category_id", "count", "source_row"]]
+    crime = crime.sort_values(["area_code", "ward_code", "label_id", "month"], kind="stable").reset_index(drop=True)
+    wards = (rows[rows.ward_code != ""][["ward_code", "ward_name", "area_code"]].drop_duplicates()
+             .sort_values("ward_code").reset_index(drop=True))
+    labels = labels.rename(columns={"major": "major_category", "minor": "minor_category"})
+    return Tidy(crime, labels, wards, complete, incomplete)
+
+
+def check_counts(counts: pd.DataFrame, rows: pd.DataFrame, header, layout: Layout, label: str) -> list[DataError]:
+    ok = counts.apply(lambda col: col.str.fullmatch(COUNT_RE))
+    problems = []
+    if not ok.all().all():
+        bad = (~ok).to_numpy().nonzero()
+        month_header = {m: header[i] for i, m in layout.months}
+        for r, c in list(zip(*bad))[:MAX_LISTED]:
+            month = counts.columns[c]
+            problems.append(DataError(f"count {counts.iat[r, c]!r} is not a whole number of offences (0 to 999,999,999, "
+                                      "digits only)", path=label, row=int(rows.source_row.iat[r]),
+                                      field=month_header[month]))
+        if len(bad[0]) > MAX_LISTED:
+            problems.append(DataError(f"{len(bad[0]) - MAX_LISTED:,} more counts like these", path=label))
+    return problems
+
+
+def match_categories(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str):
+    pairs = rows[["major", "minor"]].drop_duplicates()
+    widths = (int(rows.major.str.len().max()), int(rows.minor.str.len().max()))
+    found, problems, matched = {}, [], []
+    for major, minor in pairs.itertuples(index=False):
+        category, how = defs.category(major, minor, widths)
+        found[(major, minor)] = category
+        if category is None:
+            where = rows[(rows.major == major) & (rows.minor == minor)].source_row
+            guess = defs.suggest_category(major, minor)
+            hint = f" (likely {guess})" if guess else ""
+            problems.append(DataError(
+                f"crime category '{major} / {minor}' is not mapped ({len(where)} row(s)); add this row to "
+                f"{DEFINITIONS}/category-map.csv: {csv_row(major, minor, guess or 'CATEGORY_ID', '')}{hint}",
+                path=label, row=int(where.iloc[0]), field=header[layout.columns["minor"]]))
+        else:
+            matched.append({"major": major, "minor": minor, "category_id": category, "matched_by": how})
+    categories = [found[p] or "" for p in zip(rows.major, rows.minor)]
+    return categories, pd.DataFrame(matched, columns=["major", "minor", "category_id", "matched_by"]), problems
+
+
+def match_areas(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str):
+    problems, codes, kinds = [], [], []
+    seen_unknown = set()
+    for name, line in zip(rows.borough, rows.source_row):
+        code, kind = defs.areas.get(key(name), ("", ""))
+        if not code and name not in seen_unknown:
+            seen_unknown.add(name)
+            guess = defs.suggest_area(name)
+            row = csv_row(name, *(guess or ("AREA_CODE", "borough or non-borough")))
+            problems.append(DataError(f"area '{name}' is not a known borough or non-borough area; add this row to "
+                                      f"{DEFINITIONS}/area-aliases.csv: {row}", path=label, row=int(line),
+                                      field=header[layout.columns["borough"]]))
+        codes.append(code)
+        kinds.append(kind)
+    return codes, kinds, problems
+
+
+def check_rows(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str) -> list[DataError]:
+    problems = []
+    if "ward_code" in layout.columns:
+        for line in rows.source_row[rows.ward_code == ""]:
+            problems.append(DataError("a ward row needs its ward code", path=label, row=int(line),
+                                      field=header[layout.columns["ward_code"]]))
+    ident = ["major", "minor", "borough", "ward_code"]
+    dup = rows.duplicated(subset=ident, keep=False)
+    for _, group in rows[dup].groupby(ident, sort=False):
+        first, *others = group.source_row.tolist()
+        where = f"{group.borough.iloc[0]}" + (f", ward {group.ward_code.iloc[0]}" if group.ward_code.iloc[0] else "")
+        problems.append(DataError(f"'{group.major.iloc[0]} / {group.minor.iloc[0]}' for {where} appears again on "
+                                  f"row(s) {', '.join(map(str, others))}", path=label, row=int(first)))
+    absent = [name for code, name in defs.boroughs.items() if code not in set(rows.area_code)]
+    if absent and not problems:
+        problems.append(DataError(f"no rows for {len(absent)} borough(s): {', '.join(absent[:5])}"
+                                  f"{' ...' if len(absent) > 5 else ''}; every borough must be in the file",
+                                  path=label, field=header[layout.columns["borough"]]))
+    return problems
+
+
+def complete_months(counts: pd.DataFrame, label: str) -> tuple[tuple[str, str], list[str]]:
+    """The run of complete months. A first or last month far below the median (a month the Met had only
+    begun to record) is kept in the package but left out of every figure; one inside the file stops the import."""
+    totals = counts.sum()
+    low = totals < INCOMPLETE_SHARE * totals.median()
+    months = list(totals.index)
+    lo, hi = 0, len(months)
+    while lo < hi and low.iloc[lo]:
+        lo += 1
+    while hi > lo and low.iloc[hi - 1]:
+        hi -= 1
+    if lo == hi:
+        raise DataError("no complete month: every month holds far fewer offences than usual", path=label)
+    inside = [m for m in months[lo:hi] if low[m]]
+    if inside:
+        raise DataError(f"month(s) {', '.join(inside)} hold under {INCOMPLETE_SHARE:.0%} of a typical month's offences; "
+                        "an incomplete month inside the file cannot be used", path=label, field=inside[0])
+    return (months[lo], months[hi - 1]), months[:lo] + months[hi:]
+
+
 def fetch(source: str, workdir: Path) -> Path:
     """A local path as is; an http(s) URL downloaded once (the only network access in the project)."""
-    if re.match(r"^https?://", source):
-        target = workdir / "download.csv"
-        try:
-            with urllib.request.urlopen(source, timeout=DOWNLOAD_TIMEOUT) as resp, open(target, "wb") as out:
-                ctype = resp.headers.get("Content-Type", "")
-                if "html" in ctype:
-                    raise DataError(f"{source} is a web page ({ctype}), not the CSV file; use the file's download link",
-                                    path=source)
-                total = 0
-                while chunk := resp.read(1 << 20):
-                    total += len(chunk)
-                    if total > MAX_BYTES:
-                        raise DataError(f"download is larger than {MAX_BYTES:,} bytes", path=source)
-                    out.write(chunk)
-        except OSError as exc:
-            raise DataError(f"could not download: {exc}", path=source) from None
-        return target
+    if re.match(r"^https?://", source, re.I):
+        return download(source, workdir / "download.csv")
+    if "://" in source:
+        raise DataError("only http and https addresses can be imported", path=source)
     path = Path(source)
     if not path.is_file():
         raise DataError("no such file", path=source)
@@ -63,10 +342,38 @@ def fetch(source: str, workdir: Path) -> Path:
     return path
 
 
+def download(url: str, target: Path) -> Path:
+    """Download with a deadline for the whole body, a size cap, and the body checked against Content-Length."""
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_READ_TIMEOUT) as resp, open(target, "wb") as out:
+            ctype = resp.headers.get("Content-Type", "")
+            if "html" in ctype:
+                raise DataError(f"this is a web page ({ctype}), not the CSV file; use the file's download link",
+                                path=url)
+            expected = resp.headers.get("Content-Length")
+            total = 0
+            while chunk := resp.read1(1 << 16):
+                total += len(chunk)
+                if total > MAX_BYTES:
+                    raise DataError(f"download is larger than {MAX_BYTES:,} bytes", path=url)
+                if time.monotonic() - start > DOWNLOAD_DEADLINE:
+                    raise DataError(f"download took longer than {DOWNLOAD_DEADLINE} s; try again later", path=url)
+                out.write(chunk)
+    except OSError as exc:
+        raise DataError(f"could not download: {exc}", path=url) from None
+    if expected is not None and expected.isdigit() and int(expected) != total:
+        raise DataError(f"download is truncated: {total:,} bytes received, {int(expected):,} announced", path=url)
+    return target
+
+
 def read_text(path: Path, label: str) -> str:
     raw = path.read_bytes()
     if not raw.strip():
         raise DataError("file is empty", path=label)
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise DataError("file contains a NUL byte; it is not a text CSV", path=label, row=line)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,168 +384,169 @@ def read_text(path: Path, label: str) -> str:
     return text
 
 
-def parse_layout(header: list[str], label: str) -> tuple[dict[str, int], list[tuple[int, str]]]:
-    """Which columns hold the labels, and which hold months (as YYYY-MM)."""
-    found: dict[str, int] = {}
-    months: list[tuple[int, str]] = []
-    unknown: list[str] = []
-    for i, name in enumerate(header):
-        k = key(name)
-        role = next((r for r, names in LABEL_COLUMNS.items() if k in names), None)
-        if role and role not in found:
-            found[role] = i
+POPULATION_COLUMNS = {"area": ("borough", "boroughname", "area", "areaname", "name"),
+                      "population": ("population", "residents", "allages"), "year": ("year", "midyear")}
+
+
+def read_population(path: Path, defs: Definitions, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Resident population per borough and mid-year: (area_code, year, population), and the names not used."""
+    label = str(path)
+    frame = pd.read_csv(io.StringIO(read_text(path, label)), dtype=str, keep_default_na=False)
+    cols = {role: next((c for c in frame.columns if key(c) in names), None) for role, names in POPULATION_COLUMNS.items()}
+    if not cols["area"] or not cols["population"]:
+        raise DataError("expected a borough column and a population column (e.g. 'borough,population')", path=label, row=1)
+    if not cols["year"] and year is None:
+        raise DataError("say which mid-year the population is for: add a 'year' column or pass --population-year",
+                        path=label, row=1)
+    rows, problems, unused = [], [], []
+    for i, r in enumerate(frame.to_dict("records"), start=2):
+        name, pop = r[cols["area"]].strip(), r[cols["population"]].strip().replace(",", "")
+        y = r[cols["year"]].strip() if cols["year"] else str(year)
+        code, kind = defs.areas.get(key(name), ("", ""))
+        if kind != "borough":
+            unused.append(name)  # the City of London, say, which the Met does not police
             continue
-        m = MONTH_RE.match(name.strip())
-        if m and 1 <= int(m.group(2)) <= 12:
-            months.append((i, f"{m.group(1)}-{m.group(2)}"))
+        if not re.fullmatch(r"[0-9]{1,9}", pop) or int(pop) == 0:
+            problems.append(DataError(f"population {pop!r} is not a positive whole number", path=label, row=i,
+                                      field=cols["population"]))
+        elif not re.fullmatch(r"(19|20)[0-9]{2}", y):
+            problems.append(DataError(f"year {y!r} is not a year", path=label, row=i, field=cols["year"]))
         else:
-            unknown.append(name)
-    missing = [r for r in LABEL_COLUMNS if r not in found]
-    if missing:
-        raise DataError(
-            f"unknown layout: no column for {', '.join(missing)} (found: {', '.join(header[:6])}); known names are "
-            + "; ".join(f"{r}: {', '.join(v)}" for r, v in LABEL_COLUMNS.items()), path=label, row=1)
-    if unknown:
-        raise DataError(f"column '{unknown[0]}' is neither a known label column nor a month (YYYYMM)",
-                        path=label, row=1, field=unknown[0])
-    if not months:
-        raise DataError("no month columns (YYYYMM) found", path=label, row=1)
-    if len({m for _, m in months}) != len(months):
-        raise DataError("a month column appears twice", path=label, row=1)
-    return found, months
+            rows.append((code, int(y), int(pop), i))
+    out = pd.DataFrame(rows, columns=["area_code", "year", "population", "row"])
+    for (code, y), group in out[out.duplicated(["area_code", "year"], keep=False)].groupby(["area_code", "year"]):
+        problems.append(DataError(f"{defs.boroughs[code]} has {len(group)} populations for {y}", path=label,
+                                  row=int(group.row.iloc[1])))
+    for y in sorted(out.year.unique()):
+        missing = [n for c, n in defs.boroughs.items() if c not in set(out[out.year == y].area_code)]
+        if missing:
+            problems.append(DataError(f"no {y} population for {len(missing)} borough(s): {', '.join(missing[:5])}",
+                                      path=label, field=cols["population"]))
+    if out.empty and not problems:
+        problems.append(DataError("no borough populations found", path=label))
+    raise_all(problems, f"{label}: {len(problems)} problems")
+    return out.drop(columns="row").sort_values(["year", "area_code"]).reset_index(drop=True), sorted(set(unused))
 
 
-def category_lookup(catalog: Catalog):
-    cmap = catalog["indicator-definitions"].frames["category-map"]
-    exact = {(key(r.edition_major), key(r.edition_minor)): r.category_id for r in cmap.itertuples() if r.edition_minor != "*"}
-    wildcard = {key(r.edition_major): r.category_id for r in cmap.itertuples() if r.edition_minor == "*"}
-
-    def lookup(major: str, minor: str):
-        return exact.get((key(major), key(minor))) or wildcard.get(key(major))
-    return lookup
-
-
-def area_lookup(catalog: Catalog) -> dict[str, tuple[str, str]]:
-    aliases = catalog["indicator-definitions"].frames["area-aliases"]
-    return {key(r.alias): (r.area_code, r.kind) for r in aliases.itertuples()}
+def schema(fields: list[tuple], primary_key: list[str]) -> dict:
+    out = []
+    for name, kind, description, *cons in fields:
+        f = {"name": name, "type": kind, "description": description}
+        if cons:
+            f["constraints"] = cons[0]
+        out.append(f)
+    return {"fields": out, "primaryKey": primary_key}
 
 
-def tidy(text: str, label: str, catalog: Catalog) -> pd.DataFrame:
-    """Wide text -> one row per area, month and canonical category, with every label checked."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
-    cols, months = parse_layout(header, label)
-    cat_of = category_lookup(catalog)
-    areas = area_lookup(catalog)
-    records = []
-    seen = set()
-    for row in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise DataError(f"row has {len(row)} cells; the header has {len(header)}", path=label, row=line)
-        major, minor, area = row[cols["major"]].strip(), row[cols["minor"]].strip(), row[cols["area"]].strip()
-        category = cat_of(major, minor)
-        if category is None:
-            raise DataError(f"crime category '{major} / {minor}' is not mapped; add it to "
-                            "datapackages/indicator-definitions/category-map.csv", path=label, row=line,
-                            field=header[cols["minor"]])
-        if key(area) not in areas:
-            raise DataError(f"area '{area}' is not a known borough or non-borough row; add it to "
-                            "datapackages/indicator-definitions/area-aliases.csv", path=label, row=line,
-                            field=header[cols["area"]])
-        code, kind = areas[key(area)]
-        if (major, minor, code) in seen:
-            raise DataError(f"'{major} / {minor}' appears twice for {area}", path=label, row=line)
-        seen.add((major, minor, code))
-        for i, month in months:
-            cell = row[i].strip()
-            if not cell.isdigit():
-                raise DataError(f"count {cell!r} is not a whole number of offences (0 or more)", path=label,
-                                row=line, field=header[i])
-            records.append((code, kind, month, major, minor, category, int(cell)))
-    if not records:
-        raise DataError("no data rows", path=label)
-    boroughs = catalog["boroughs"].frames["boroughs"]
-    present = {code for code, *_ in records}
-    absent = boroughs[~boroughs.code.isin(present)].name.tolist()
-    if absent:
-        raise DataError(f"no rows for {len(absent)} borough(s): {', '.join(absent[:5])}; every borough must be in the file",
-                        path=label, field=header[cols["area"]])
-    df = pd.DataFrame(records, columns=["area_code", "area_kind", "month", "major_category", "minor_category",
-                                        "category_id", "count"])
-    return df.sort_values(["area_code", "category_id", "major_category", "minor_category", "month"], kind="stable")
+REQUIRED = {"required": True}
+CRIME_SCHEMA = schema([
+    ("area_code", "string", "Borough GSS code, or a code for the file's non-borough areas (airports, unknown).", REQUIRED),
+    ("area_kind", "string", "borough or non-borough.", {"required": True, "enum": ["borough", "non-borough"]}),
+    ("ward_code", "string", "Ward GSS code (E05) for a ward-level file; empty for a borough-level file."),
+    ("month", "string", "YYYY-MM", {"required": True, "pattern": r"^\d{4}-\d{2}$"}),
+    ("label_id", "integer", "The edition's category labels (resource edition-labels).", REQUIRED),
+    ("category_id", "string", "Canonical category (indicator-definitions/categories).", REQUIRED),
+    ("count", "integer", "Offences recorded.", {"required": True, "minimum": 0}),
+    ("source_row", "integer", "Line of the source file this count comes from.", REQUIRED)],
+    ["area_code", "ward_code", "label_id", "month"])
+LABELS_SCHEMA = schema([
+    ("label_id", "integer", "", REQUIRED),
+    ("major_category", "string", "Major category exactly as printed in the file.", REQUIRED),
+    ("minor_category", "string", "Minor category exactly as printed in the file.", REQUIRED),
+    ("category_id", "string", "Canonical category it counts towards.", REQUIRED),
+    ("matched_by", "string", "How the label matched a row of indicator-definitions/category-map.", REQUIRED)],
+    ["label_id"])
+WARDS_SCHEMA = schema([
+    ("ward_code", "string", "Ward GSS code as printed in the file.", REQUIRED),
+    ("ward_name", "string", "Ward name as printed in the file."),
+    ("area_code", "string", "Borough (or non-borough area) the file places the ward in.", REQUIRED)], ["ward_code"])
+POP_SCHEMA = schema([
+    ("area_code", "string", "Borough GSS code.", REQUIRED),
+    ("year", "integer", "Mid-year of the estimate (30 June).", REQUIRED),
+    ("population", "integer", "Resident population.", {"required": True, "minimum": 1})], ["area_code", "year"])
+LICENCE = {"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+           "title": "Open Government Licence v3.0"}
 
 
-def read_population(path: Path, catalog: Catalog) -> pd.DataFrame:
-    """Resident population per borough (columns: borough, population)."""
-    text = read_text(path, str(path))
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    cols = {key(c): c for c in frame.columns}
-    if "borough" not in cols or "population" not in cols:
-        raise DataError("expected columns 'borough' and 'population'", path=path, row=1)
-    areas = area_lookup(catalog)
-    rows = []
-    for i, r in enumerate(frame.itertuples(index=False), start=2):
-        name, pop = getattr(r, cols["borough"]).strip(), getattr(r, cols["population"]).strip().replace(",", "")
-        if key(name) not in areas:
-            continue  # e.g. the City of London, which the Met does not police
-        if not pop.isdigit() or int(pop) == 0:
-            raise DataError(f"population {pop!r} is not a positive whole number", path=path, row=i, field="population")
-        rows.append((areas[key(name)][0], int(pop)))
-    return pd.DataFrame(rows, columns=["area_code", "population"]).sort_values("area_code")
+def snapshot_source(source: str) -> tuple[str, dict] | None:
+    """A committed snapshot package (its folder or datapackage.json): the file it holds, checked, and its provenance."""
+    path = Path(source)
+    descriptor_path = path / "datapackage.json" if path.is_dir() else path
+    if descriptor_path.name != "datapackage.json" or not descriptor_path.is_file():
+        return None
+    d = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    res = d["resources"][0]
+    data = descriptor_path.parent / res["path"]
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    if digest != res.get("hash", "").removeprefix("sha256:"):
+        raise DataError(f"the snapshot's sha256 is {digest}, not the {res.get('hash')} its descriptor records: the file "
+                        "was changed after it was taken", path=data)
+    src = d["sources"][0]
+    return str(data), {"title": src["title"], "path": src["path"], "edition": d.get("x-edition", ""),
+                       "retrieved": d.get("x-retrieved", ""), "sha256": digest, "snapshot": descriptor_path.parent.name}
 
 
-CRIME_SCHEMA = {"fields": [
-    {"name": "area_code", "type": "string", "description": "Borough GSS code, or X-AIRPORTS / X-UNKNOWN for the file's non-borough rows.", "constraints": {"required": True}},
-    {"name": "area_kind", "type": "string", "constraints": {"required": True, "enum": ["borough", "non-borough"]}},
-    {"name": "month", "type": "string", "description": "YYYY-MM", "constraints": {"required": True, "pattern": r"^\d{4}-\d{2}$"}},
-    {"name": "major_category", "type": "string", "description": "Major category as printed in the file."},
-    {"name": "minor_category", "type": "string", "description": "Minor category as printed in the file."},
-    {"name": "category_id", "type": "string", "description": "Canonical category (indicator-definitions/categories).", "constraints": {"required": True}},
-    {"name": "count", "type": "integer", "unit": "offences", "constraints": {"required": True, "minimum": 0}}],
-    "primaryKey": ["area_code", "month", "major_category", "minor_category"]}
-POP_SCHEMA = {"fields": [
-    {"name": "area_code", "type": "string", "constraints": {"required": True}},
-    {"name": "population", "type": "integer", "unit": "residents", "constraints": {"required": True, "minimum": 1}}],
-    "primaryKey": ["area_code"]}
-
-
-def import_crime(source: str, out_dir: Path, catalog: Catalog, population: str | None = None) -> Path:
-    """Write the tidy recorded-crime package to out_dir (replacing it only when the import succeeded)."""
+def import_crime(source: str, out_dir: Path, catalog: Catalog, population: str | None = None,
+                 population_year: int | None = None) -> Path:
+    """Write the tidy recorded-crime package to out_dir, replacing the previous one only when the import succeeded."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.parent.glob(".import-*"):  # left by an import that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    defs = Definitions.from_catalog(catalog)
     with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=".import-") as tmp:
         tmp = Path(tmp)
-        path = fetch(source, tmp)
+        snap = snapshot_source(source)
+        path = Path(snap[0]) if snap else fetch(source, tmp)
         raw = path.read_bytes()
-        frame = tidy(read_text(path, source), source, catalog)
+        t = tidy(read_text(path, source), source, defs)
+        level = "ward" if not t.wards.empty else "borough"
+        provenance = snap[1] if snap else {
+            "title": f"MPS {level.title()} Level Crime, London Datastore",
+            "path": source if "://" in source else Path(source).name,
+            "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
+                       + (f"; incomplete, not used: {', '.join(map(month_name, t.incomplete))}" if t.incomplete else ""),
+            "sha256": hashlib.sha256(raw).hexdigest()}
         stage = tmp / "package"
         stage.mkdir()
-        frame.to_csv(stage / "recorded-crime.csv", index=False, lineterminator="\n")
-        resources = [{"name": "recorded-crime", "path": "recorded-crime.csv", "title": "Recorded crime by borough and month",
-                      "description": "Offences per area, month and category, tidied from the Met's wide file. Non-borough rows are kept and flagged.",
-                      "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource", "schema": CRIME_SCHEMA}]
-        sources = [{"title": "MPS Borough Level Crime (Historical), London Datastore", "path": source if "://" in source else Path(source).name,
-                    "sha256": hashlib.sha256(raw).hexdigest()}]
+        resources = []
+
+        def add(name, frame, title, description, table_schema):
+            frame.to_csv(stage / f"{name}.csv", index=False, lineterminator="\n")
+            resources.append({"name": name, "path": f"{name}.csv", "title": title, "description": description,
+                              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                              "profile": "tabular-data-resource", "schema": table_schema})
+
+        add("recorded-crime", t.crime, f"Recorded crime by {level} and month",
+            "Offences per source row (area, category label) and month, tidied from the Met's wide file. Non-borough "
+            "areas are kept and flagged; they count towards London's total but never towards a borough.", CRIME_SCHEMA)
+        add("edition-labels", t.labels, "Category labels in this edition",
+            "Every (major, minor) label pair of the imported file and the canonical category it counts towards.",
+            LABELS_SCHEMA)
+        if level == "ward":
+            add("wards", t.wards, "Wards in this edition", "Every ward of the file, with the borough it lies in.",
+                WARDS_SCHEMA)
+        sources = [provenance]
         if population:
-            pop = read_population(Path(population), catalog)
-            pop.to_csv(stage / "population.csv", index=False, lineterminator="\n")
-            resources.append({"name": "population", "path": "population.csv", "title": "Resident population by borough",
-                              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource", "schema": POP_SCHEMA})
-            sources.append({"title": "Borough resident population", "path": Path(population).name})
-        months = sorted(frame["month"].unique())
-        descriptor = {"name": "recorded-crime", "title": "Recorded crime in London by borough and month",
-                      "description": f"Imported from the Met's borough crime file: {months[0]} to {months[-1]}, {len(frame):,} rows.",
-                      "profile": "tabular-data-package",
-                      "licenses": [{"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/", "title": "Open Government Licence v3.0"}],
-                      "sources": sources, "x-coverage": {"first_month": months[0], "last_month": months[-1]},
-                      "resources": resources}
+            pop, unused = read_population(Path(population), defs, population_year)
+            years = sorted(pop.year.unique())
+            add("population", pop, "Resident population by borough",
+                f"Mid-year resident population estimates ({', '.join(map(str, years))}), for rates per 1,000 residents."
+                + (f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
+                   if unused else ""), POP_SCHEMA)
+            sources.append({"title": "Resident population by borough (ONS mid-year estimates)",
+                            "path": Path(population).name, "years": [int(y) for y in years],
+                            "sha256": hashlib.sha256(Path(population).read_bytes()).hexdigest()})
+        descriptor = {
+            "name": "recorded-crime", "title": "Recorded crime in London by borough and month",
+            "description": f"Imported from the Met's {level}-level crime file ({provenance['edition']}): "
+                           f"{len(t.crime):,} rows.",
+            "profile": "tabular-data-package", "licenses": [LICENCE], "sources": sources,
+            "x-coverage": {"first_month": t.complete[0], "last_month": t.complete[1],
+                           "incomplete_months": t.incomplete, "level": level},
+            "resources": resources}
         (stage / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
-        target = out_dir
-        if target.exists():
-            old = tmp / "old"
-            target.rename(old)
-        stage.rename(target)
-    return target / "datapackage.json"
+        if out_dir.exists():
+            out_dir.rename(tmp / "old")
+        stage.rename(out_dir)
+    return out_dir / "datapackage.json"

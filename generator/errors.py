@@ -3,6 +3,12 @@ from __future__ import annotations
 
 EXIT_BAD_DATA = 2
 EXIT_INTERNAL = 1
+MAX_REPORTED = 20  # problems listed in one report; the rest are counted
+
+
+def printable(text) -> str:
+    """Data quoted in a message, with control characters (a NUL, say) shown as escapes, never raw."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
 
 
 class DataError(Exception):
@@ -10,12 +16,16 @@ class DataError(Exception):
 
     def __init__(self, message: str, *, path=None, package=None, resource=None, row=None, field=None):
         super().__init__(message)
-        self.message = message
-        self.path = str(path) if path is not None else None
+        self.message = printable(message)
+        self.path = printable(path) if path is not None else None
         self.package = package
         self.resource = resource
         self.row = row
-        self.field = field
+        self.field = printable(field) if field is not None else None
+
+    @property
+    def problems(self) -> list["DataError"]:
+        return [self]
 
     def __str__(self) -> str:
         where = []
@@ -31,3 +41,34 @@ class DataError(Exception):
             where.append(f"field '{self.field}'")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class DataErrors(DataError):
+    """Several problems found in one pass, so one edit can fix one run. Printed one per line, capped."""
+
+    def __init__(self, problems: list[DataError], summary: str = ""):
+        self._problems = list(problems)
+        first = self._problems[0]
+        super().__init__(first.message, path=first.path, package=first.package, resource=first.resource,
+                         row=first.row, field=first.field)
+        self.summary = summary
+
+    @property
+    def problems(self) -> list[DataError]:
+        return self._problems
+
+    def __str__(self) -> str:
+        shown = self._problems[:MAX_REPORTED]
+        head = self.summary or f"{len(self._problems)} problem(s)"
+        lines = [head + ":"] + ["  " + str(p) for p in shown]
+        if len(self._problems) > len(shown):
+            lines.append(f"  ... and {len(self._problems) - len(shown)} more")
+        return "\n".join(lines)
+
+
+def raise_all(problems: list[DataError], summary: str = "") -> None:
+    """Raise every collected problem at once (one alone as itself)."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DataErrors(problems, summary)

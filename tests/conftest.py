@@ -17,6 +17,10 @@ SHARED = Path(os.environ.get("SHARED_DATA", REPO.parent / "shared" / "data" / "l
 SEEDS = REPO.parent / "shared" / "seeds"
 CRIME_FILE = SHARED / "MPS Borough Level Crime (Historical).csv"
 POPULATION_FILE = SHARED / "population2019.csv"
+# Every real edition in the shared folder, with the latest complete quarter each covers.
+EDITIONS = {"MPS Borough Level Crime (Historical).csv": "2023Q2",
+            "MPS Borough Level Crime (Historical) edition 2022-02.csv": "2021Q3",
+            "MPS Ward Level Crime (most recent 24 months).csv": "2025Q4"}
 
 needs_crime_file = pytest.mark.skipif(not CRIME_FILE.exists(), reason="shared London Datastore copy not present")
 
@@ -39,7 +43,7 @@ def imported(tmp_path_factory, catalog):
     if not CRIME_FILE.exists():
         pytest.skip("shared London Datastore copy not present")
     out = tmp_path_factory.mktemp("imported")
-    import_crime(str(CRIME_FILE), out / "recorded-crime", catalog, str(POPULATION_FILE))
+    import_crime(str(CRIME_FILE), out / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
     return out
 
 
