@@ -53,9 +53,15 @@ def build(r, model: Model) -> None:
     c_res.figure["layout"]["barmode"] = "stack"
     c_res.notes.append("Hatched bars are forecast; dotted bars are planned.")
     sv = f["savings"]
+    # The summary quotes the printed total; where the rows add up differently, it says so.
+    sv_total = f["savings-reported-totals"].iloc[0]
+    rows_total = -sv.forecast_saving.sum()
+    differs = "" if round(rows_total, 1) == -sv_total.forecast_saving else (
+        f" (the rows add up to £{rows_total:.1f}m: see the data quality page)")
     c_sv = charts.bars("savings", "Savings 2017/18: planned and forecast (£m; negative = saving)", sv.savings_category.tolist(),
                        {"Planned": sv.planned_saving.tolist(), "Forecast": sv.forecast_saving.tolist()}, "£ million",
-                       f"Of £{-sv.planned_saving.sum():.1f}m of planned savings, £{-sv.forecast_saving.sum():.1f}m is forecast to be delivered this year.",
+                       f"Of £{-sv_total.planned_saving:.1f}m of planned savings, £{-sv_total.forecast_saving:.1f}m is "
+                       f"forecast to be delivered this year, as printed{differs}.",
                        SRC + ", savings table (p.38)", PERIOD, horizontal=True)
     vir = f["virements"]
     lines = list(dict.fromkeys(vir.budget_line))
