@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 SHARED_DATA ?= $(if $(wildcard ../shared/data/london-datastore),../shared/data/london-datastore,$(SOURCES))
 AXE := build/node/node_modules/axe-core/axe.min.js
 SOURCES := build/sources
+SHARED_POPULATION := $(wildcard ../shared/data/london-datastore/population2019.csv)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test benchmark serve clean publish fetch-sources
+.PHONY: site import test benchmark serve clean publish fetch-sources
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,32 +19,30 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # Downloads $$CRIME_SOURCE_URL and $$POPULATION_SOURCE_URL into build/sources (the only network step
-# besides installs); `make site` and `make test` then use them when they exist.
+# besides installs); `make site` then imports them instead of the committed snapshot.
 fetch-sources: $(BIN)/.installed
 	mkdir -p $(SOURCES)
-	@if [ -n "$$CRIME_SOURCE_URL" ]; then $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" "$$CRIME_SOURCE_URL" "$(SOURCES)/MPS Borough Level Crime (Historical).csv"; fi
-	@if [ -n "$$POPULATION_SOURCE_URL" ]; then $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" "$$POPULATION_SOURCE_URL" "$(SOURCES)/population2019.csv"; fi
+	@if [ -n "$$CRIME_SOURCE_URL" ]; then $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" "$$CRIME_SOURCE_URL" "$(SOURCES)/crime.csv"; fi
+	@if [ -n "$$POPULATION_SOURCE_URL" ]; then $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" "$$POPULATION_SOURCE_URL" "$(SOURCES)/population.csv"; fi
 
-# Builds from the repository's packages; with CRIME_SOURCE (a URL or file of the Met's
-# borough crime CSV) it imports recorded crime first, and POPULATION_SOURCE adds rates.
-site: $(BIN)/.installed
-	@if [ -z "$$CRIME_SOURCE" ] && [ -f "$(SOURCES)/MPS Borough Level Crime (Historical).csv" ]; then \
-	  export CRIME_SOURCE="$(SOURCES)/MPS Borough Level Crime (Historical).csv"; \
-	  [ -f "$(SOURCES)/population2019.csv" ] && export POPULATION_SOURCE="$(SOURCES)/population2019.csv"; \
-	fi; \
-	if [ -n "$$CRIME_SOURCE" ]; then \
-	  $(BIN)/transparency import-crime "$$CRIME_SOURCE" $${POPULATION_SOURCE:+--population "$$POPULATION_SOURCE"} && \
-	  $(BIN)/transparency build; \
-	else \
-	  $(BIN)/transparency build --builtin-only; \
-	fi
+# Imports recorded crime: CRIME_SOURCE (a URL or file of any edition of the Met's borough or ward file), else
+# what fetch-sources got, else the committed snapshot. Rates: POPULATION_SOURCE (POPULATION_YEAR when the file
+# has no year column), else the shared copy of the ONS mid-2019 estimates when it is there.
+import: $(BIN)/.installed
+	@crime="$$CRIME_SOURCE"; pop="$$POPULATION_SOURCE"; year="$$POPULATION_YEAR"; \
+	if [ -z "$$crime" ] && [ -f "$(SOURCES)/crime.csv" ]; then crime="$(SOURCES)/crime.csv"; fi; \
+	if [ -z "$$pop" ] && [ -f "$(SOURCES)/population.csv" ]; then pop="$(SOURCES)/population.csv"; fi; \
+	if [ -z "$$pop" ] && [ -n "$(SHARED_POPULATION)" ]; then pop="$(SHARED_POPULATION)"; year=2019; fi; \
+	$(BIN)/transparency import-crime $${crime:+"$$crime"} $${pop:+--population "$$pop"} $${year:+--population-year "$$year"}
+
+# Builds the complete site, recorded crime included, for AS_AT (a quarter such as 2017Q2, or latest) or the
+# quarter set in pyproject.toml.
+site: import
+	$(BIN)/transparency build $${AS_AT:+--as-at "$$AS_AT"}
 
 # Adds the reporting quarter to the archive of quarters on the gh-pages branch (CI runs it each quarter).
-publish: $(BIN)/.installed
-	@if [ -n "$$CRIME_SOURCE" ]; then \
-	  $(BIN)/transparency import-crime "$$CRIME_SOURCE" $${POPULATION_SOURCE:+--population "$$POPULATION_SOURCE"}; \
-	fi
-	$(BIN)/transparency publish $${PUSH:+--push}
+publish: import
+	$(BIN)/transparency publish $${AS_AT:+--as-at "$$AS_AT"} $${PUSH:+--push}
 
 /usr/bin/chromium:
 	@command -v apt-get >/dev/null || { echo "the browser tests need Debian's chromium: install it"; exit 1; }
