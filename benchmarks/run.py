@@ -91,7 +91,7 @@ def run(crime: Path, population: Path) -> str:
         cfg = load_config(REPO)
         cfg = replace(cfg, imported=tmp / "imported", site_dir=tmp / "site", generated=tmp / "generated")
         t = time.perf_counter()
-        import_crime(str(crime), cfg.imported / "recorded-crime", load_catalog(cfg.datapackages), str(population))
+        import_crime(str(crime), cfg.imported / "recorded-crime", load_catalog(cfg.datapackages), str(population), 2019)
         import_time = time.perf_counter() - t
         t = time.perf_counter()
         report = build(cfg)

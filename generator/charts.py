@@ -67,7 +67,7 @@ def direction_word(pct: float) -> str:
         return "could not be compared"
     if abs(pct) < 0.05:
         return "was unchanged"
-    return f"{'rose' if pct > 0 else 'fell'} {abs(pct):.0f}%"
+    return f"{'rose' if pct > 0 else 'fell'} {abs(pct):.{1 if abs(pct) < 10 else 0}f}%"
 
 
 def trend(chart_id: str, title: str, area_name: str, series: pd.DataFrame, colour: str, quarter_months: list[str],

@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .config import Quarter, load_config
+from .config import load_config, parse_as_at
 from .errors import EXIT_BAD_DATA, EXIT_INTERNAL, DataError
 
 
@@ -20,8 +20,9 @@ def parser() -> argparse.ArgumentParser:
                        description="Validate every package under datapackages/ (and any imported recorded crime), "
                                    "compute indicators, write the pages and build the site with MkDocs into a temporary "
                                    "folder that replaces site/ only when everything succeeded.")
-    b.add_argument("--as-at", help="reporting quarter, e.g. 2017Q1 for April-June 2017 (default: pyproject.toml "
-                                   "[tool.transparency] as_at)")
+    b.add_argument("--as-at", help="reporting quarter, e.g. 2017Q1 for April-June 2017, or 'latest' for the latest "
+                                   "complete quarter in the imported data (default: pyproject.toml [tool.transparency] "
+                                   "as_at)")
     b.add_argument("--datapackages", type=Path, help="folder of curated packages (default: datapackages/)")
     b.add_argument("--imported", type=Path, help="folder of imported packages (default: build/imported/)")
     b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
@@ -40,7 +41,7 @@ def parser() -> argparse.ArgumentParser:
                                      "changed and the feed), then deploy it with mike as its own version "
                                      "(/2017-18-q1/ and so on) on a git branch, move the 'latest' alias to it and "
                                      "make the site root redirect there.")
-    pub.add_argument("--as-at", help="reporting quarter, e.g. 2017Q2 (default: pyproject.toml)")
+    pub.add_argument("--as-at", help="reporting quarter, e.g. 2017Q2, or 'latest' (default: pyproject.toml)")
     pub.add_argument("--branch", default="gh-pages", help="branch holding the published versions (default: gh-pages)")
     pub.add_argument("--push", action="store_true", help="push the branch to origin afterwards")
     pub.add_argument("--site-url", help="public address of the archive root (default: $SITE_URL)")
@@ -55,9 +56,13 @@ def parser() -> argparse.ArgumentParser:
                        description="Read the Met's 'MPS Borough Level Crime' CSV (a URL or a file), check its layout, "
                                    "map its categories and boroughs, and write a tidy package to build/imported/. "
                                    "The file is published on the London Datastore: see crime_source_page in pyproject.toml.")
-    i.add_argument("source", nargs="?", help="URL or path of the CSV file (default: crime_source_url in "
-                                             "pyproject.toml [tool.transparency])")
-    i.add_argument("--population", help="CSV of resident population per borough (columns borough, population)")
+    i.add_argument("source", nargs="?", help="URL or path of the CSV file, or a snapshot package folder (default: "
+                                             "crime_source in pyproject.toml [tool.transparency], the committed "
+                                             "snapshot)")
+    i.add_argument("--population", help="CSV of resident population per borough: columns borough, population and "
+                                        "year (the mid-year of each estimate); several years may be given")
+    i.add_argument("--population-year", type=int, help="the mid-year of the estimates, for a population file "
+                                                       "with no year column")
     i.add_argument("--datapackages", type=Path)
     i.add_argument("--imported", type=Path)
     return p
@@ -70,7 +75,7 @@ def run(args) -> int:
         imported=args.imported.resolve() if getattr(args, "imported", None) else None,
         site_dir=args.site_dir.resolve() if getattr(args, "site_dir", None) else None,
         generated=args.generated.resolve() if getattr(args, "generated", None) else None,
-        as_at=Quarter.parse(args.as_at) if getattr(args, "as_at", None) else None,
+        as_at=parse_as_at(args.as_at) if getattr(args, "as_at", None) else None,
         previous=args.previous.resolve() if getattr(args, "previous", None) else None)
     if args.command == "validate":
         from .checks import run_checks
@@ -87,18 +92,19 @@ def run(args) -> int:
         from .publish import publish
 
         report = publish(config, branch=args.branch, push=args.push, site_url=args.site_url)
-        print(f"Published {config.as_at.label} as /{config.as_at.slug}/ on {args.branch} ({report.pages} pages).")
+        print(f"Published {report.as_at.label} as /{report.as_at.slug}/ on {args.branch} ({report.pages} pages).")
         return 0
     if args.command == "import-crime":
         from .crime import import_crime
         from .packages import load_catalog
 
-        source = args.source or config.crime_source_url
+        source = args.source or (str(config.root / config.crime_source) if config.crime_source else "")
         if not source:
-            raise DataError("no crime file given: pass its URL or path, or set crime_source_url in pyproject.toml; "
-                            f"the file is published at {config.crime_source_page}")
+            raise DataError("no crime file given: pass its URL or path, or set crime_source in pyproject.toml; "
+                            f"the files are published at {config.crime_source_page}")
         catalog = load_catalog(config.datapackages)
-        path = import_crime(source, config.imported / "recorded-crime", catalog, args.population)
+        path = import_crime(source, config.imported / "recorded-crime", catalog, args.population,
+                            args.population_year)
         print(f"Imported recorded crime to {path.parent}")
         return 0
     if args.command == "build":
@@ -109,7 +115,7 @@ def run(args) -> int:
         clean_stale(config)
         report = build(config, site_url=args.site_url, verbose=args.verbose)
         print(f"Built {report.pages} pages and {report.files} downloads into {config.site_dir} "
-              f"(as at {config.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'}).")
+              f"(as at {report.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'}).")
         print("Stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
         return 0
     return EXIT_INTERNAL

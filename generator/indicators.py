@@ -1,27 +1,53 @@
 """Stage 2: recorded crime + indicator definitions -> monthly series and quarter statistics.
 
 Everything is driven by the indicator-definitions package: an indicator is a
-set of canonical categories, so adding one is adding a row there.
+set of canonical categories, so adding one is adding a row there. Windows are
+calendar months: a figure whose window reaches outside the data is missing,
+with the reason, never computed from the wrong months.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .config import Quarter
+from .errors import DataError
 from .packages import Catalog
 
-LONDON = "E12000007"  # ONS code for London; here: every row of the file, non-borough rows included
+LONDON = "E12000007"     # ONS code for London: every row of the Met's file, non-borough areas included
+BOROUGHS = "X-BOROUGHS"  # the boroughs alone: the base of London's rates and of each borough's share
+
+# How many months before the end of its period each measure reads (for "the data starts in ...").
+MONTHS_NEEDED = {"rolling_12m": 12, "previous_12m": 24, "change_12m": 24, "pct_change_12m": 24, "quarter": 3,
+                 "quarter_last_year": 15, "change_quarter": 15, "pct_change_quarter": 15, "rate_per_1000": 12,
+                 "rank": 12, "share_of_london": 12, "non_borough_12m": 12}
+
+
+def shift_month(month: str, by: int) -> str:
+    y, m = map(int, month.split("-"))
+    idx = y * 12 + (m - 1) + by
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def month_name(month: str) -> str:
+    y, m = map(int, month.split("-"))
+    return pd.Timestamp(y, m, 1).strftime("%B %Y")
+
+
+def window(end: str, months: int) -> list[str]:
+    return [shift_month(end, -i) for i in range(months - 1, -1, -1)]
 
 
 @dataclass
 class Indicators:
     series: pd.DataFrame      # indicator_id, area_code, month, count
-    stats: pd.DataFrame       # area_code, indicator_id, period, measure, value (long); as_at and the quarter before
+    stats: pd.DataFrame       # area_code, indicator_id, period, measure, value (long)
     as_at: Quarter
-    coverage: tuple[str, str]  # first and last month of the data
+    coverage: tuple[str, str]  # first and last complete month of the data
+    population_years: dict[str, tuple[int, int]] = field(default_factory=dict)  # period -> (year used, year wanted)
+    rank_by: str = "rate"      # "rate" with a population, else "count"
 
     def __post_init__(self):
         keys = zip(self.stats.area_code, self.stats.indicator_id, self.stats.measure, self.stats.period)
@@ -31,18 +57,40 @@ class Indicators:
         v = self._index.get((area, indicator, measure, period or str(self.as_at)))
         return None if v is None or pd.isna(v) else float(v)
 
+    def covers(self, quarter: Quarter) -> bool:
+        return self.coverage[0] <= quarter.months[0] and quarter.end_month <= self.coverage[1]
+
+    def missing(self, measure: str, period: Quarter | None = None) -> str:
+        """Why a measure has no value: the data does not reach back far enough, or there is nothing to compare."""
+        end = (period or self.as_at).end_month
+        if shift_month(end, -MONTHS_NEEDED.get(measure, 12) + 1) < self.coverage[0]:
+            return f"not available: the data starts in {month_name(self.coverage[0])}"
+        return "n/a"
+
+    def population_note(self, period: Quarter | None = None) -> str:
+        """'mid-2019 population', saying so when the estimate is not the period's own year."""
+        used = self.population_years.get(str(period or self.as_at))
+        if not used:
+            return ""
+        note = f"mid-{used[0]} resident population"
+        return note if used[0] == used[1] else f"{note}; the population file has no mid-{used[1]} estimate"
+
 
 def category_sets(definitions: pd.DataFrame, categories: pd.DataFrame) -> dict[str, list[str]]:
-    every = categories["category_id"].tolist()
+    """Each indicator's categories; * is every category counted in total notifiable offences."""
+    every = categories.loc[categories["in_total_offences"].astype(bool), "category_id"].tolist()
     return {r.indicator_id: every if r.categories.strip() == "*" else r.categories.split()
             for r in definitions.itertuples()}
 
 
 def monthly_series(crime: pd.DataFrame, sets: dict[str, list[str]]) -> pd.DataFrame:
-    """Counts per indicator, area and month; London is the sum over every row of the file."""
+    """Counts per indicator, area and month; London is every row of the file, BOROUGHS the boroughs alone."""
     by_cat = crime.groupby(["area_code", "category_id", "month"], as_index=False)["count"].sum()
+    is_borough = by_cat.area_code.isin(set(crime.loc[crime.area_kind == "borough", "area_code"]))
     london = by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=LONDON)
-    by_cat = pd.concat([by_cat, london], ignore_index=True)
+    boroughs = (by_cat[is_borough].groupby(["category_id", "month"], as_index=False)["count"].sum()
+                .assign(area_code=BOROUGHS))
+    by_cat = pd.concat([by_cat, london, boroughs], ignore_index=True)
     months = sorted(crime["month"].unique())
     parts = []
     for ind, cats in sets.items():
@@ -61,22 +109,29 @@ def pct(new, old):
 
 
 def window_sum(wide: pd.DataFrame, end: str, months: int) -> pd.Series:
-    cols = list(wide.columns)
-    if end not in cols or cols.index(end) + 1 < months:
+    """The sum over the calendar months ending at end; missing when any of them is not in the data."""
+    wanted = window(end, months)
+    if not set(wanted) <= set(wide.columns):
         return pd.Series(np.nan, index=wide.index)
-    i = cols.index(end)
-    return wide.iloc[:, i - months + 1: i + 1].sum(axis=1).astype(float)
+    return wide[wanted].sum(axis=1).astype(float)
 
 
-def shift_month(month: str, by: int) -> str:
-    y, m = map(int, month.split("-"))
-    idx = y * 12 + (m - 1) + by
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+def population_year(end: str, available: list[int]) -> tuple[int, int]:
+    """The mid-year estimate for a 12-month window: the year whose 30 June falls inside it, else the nearest."""
+    wanted = next(int(m[:4]) for m in window(end, 12) if m.endswith("-06"))
+    used = min(available, key=lambda y: (abs(y - wanted), y))
+    return used, wanted
 
 
-def quarter_stats(series: pd.DataFrame, as_at: Quarter, population: pd.DataFrame | None,
-                  borough_codes: list[str]) -> pd.DataFrame:
-    end = as_at.end_month
+def quarter_stats(series: pd.DataFrame, quarter: Quarter, population: pd.DataFrame | None,
+                  borough_codes: list[str]) -> tuple[pd.DataFrame, tuple[int, int] | None]:
+    end = quarter.end_month
+    pop, years = None, None
+    if population is not None and not population.empty:
+        years = population_year(end, sorted(population.year.unique()))
+        pop = population[population.year == years[0]].set_index("area_code")["population"].astype(float)
+        pop.loc[BOROUGHS] = pop.reindex(borough_codes).sum()
+        pop.loc[LONDON] = pop.loc[BOROUGHS]  # London's rate: borough offences over borough residents
     rows = []
     for ind, part in series.groupby("indicator_id", sort=True):
         wide = part.pivot(index="area_code", columns="month", values="count")
@@ -84,89 +139,84 @@ def quarter_stats(series: pd.DataFrame, as_at: Quarter, population: pd.DataFrame
         p12 = window_sum(wide, shift_month(end, -12), 12)
         q = window_sum(wide, end, 3)
         qly = window_sum(wide, shift_month(end, -12), 3)
+        base = r12.get(BOROUGHS, np.nan)
         frame = pd.DataFrame({
             "rolling_12m": r12, "previous_12m": p12, "change_12m": r12 - p12, "pct_change_12m": pct(r12, p12),
             "quarter": q, "quarter_last_year": qly, "change_quarter": q - qly, "pct_change_quarter": pct(q, qly)})
-        if population is not None and not population.empty:
-            pop = population.set_index("area_code")["population"].astype(float)
-            pop.loc[LONDON] = pop.sum()
-            frame["rate_per_1000"] = r12 / pop.reindex(frame.index) * 1000
-        else:
-            frame["rate_per_1000"] = np.nan
-        ranked_on = frame["rate_per_1000"] if frame["rate_per_1000"].notna().any() else frame["rolling_12m"]
-        boroughs = ranked_on.reindex(borough_codes)
-        frame["rank"] = boroughs.rank(ascending=False, method="min").reindex(frame.index)
-        frame["share_of_london"] = r12 / r12.get(LONDON, np.nan) * 100
+        on_base = r12.where(frame.index != LONDON, base)
+        frame["rate_per_1000"] = on_base / pop.reindex(frame.index) * 1000 if pop is not None else np.nan
+        ranked_on = frame["rate_per_1000"] if pop is not None else frame["rolling_12m"]
+        frame["rank"] = ranked_on.reindex(borough_codes).rank(ascending=False, method="min").reindex(frame.index)
+        frame["share_of_london"] = (r12 / base * 100).where(frame.index.isin(borough_codes))
+        frame["non_borough_12m"] = (r12 - base).where(frame.index == LONDON)
         long = frame.reset_index().melt(id_vars="area_code", var_name="measure", value_name="value")
         rows.append(long.assign(indicator_id=ind))
     out = pd.concat(rows, ignore_index=True)
-    out["period"] = str(as_at)
-    out = out[out.area_code.isin(borough_codes + [LONDON])]
+    out["period"] = str(quarter)
+    out = out[out.area_code.isin(borough_codes + [LONDON, BOROUGHS])]
     return out[["area_code", "indicator_id", "period", "measure", "value"]].sort_values(
-        ["indicator_id", "area_code", "measure"], kind="stable").reset_index(drop=True)
+        ["indicator_id", "area_code", "measure"], kind="stable").reset_index(drop=True), years
 
 
-def compute(catalog: Catalog, as_at: Quarter) -> Indicators | None:
-    """All indicators, or None when no recorded-crime package was imported."""
+def coverage(catalog: Catalog) -> tuple[str, str] | None:
+    """First and last complete month of the imported recorded crime, or None when none was imported."""
     if "recorded-crime" not in catalog:
         return None
+    return descriptor_coverage(catalog["recorded-crime"].descriptor, catalog["recorded-crime"].path)
+
+
+def descriptor_coverage(descriptor: dict, where) -> tuple[str, str]:
+    cov = descriptor.get("x-coverage")
+    if not isinstance(cov, dict) or not all(isinstance(cov.get(k), str) for k in ("first_month", "last_month")):
+        raise DataError("the recorded-crime package needs 'x-coverage' with first_month and last_month (YYYY-MM); "
+                        "import the file again with transparency import-crime", path=where, field="x-coverage")
+    return cov["first_month"], cov["last_month"]
+
+
+def latest_quarter(first: str, last: str) -> Quarter | None:
+    """The latest financial-year quarter whose three months all lie within first..last."""
+    q = Quarter.containing(last)
+    if q.end_month != last:
+        q = q.previous
+    return q if q.months[0] >= first else None
+
+
+def resolve_quarter(spec: str | Quarter, cov: tuple[str, str] | None, fallback: Quarter) -> Quarter:
+    """'latest' or a quarter, checked against the data's coverage: a quarter outside it is refused, naming the
+    coverage. With no recorded crime, 'latest' is the fallback (the quarter of the printed report)."""
+    if cov is None:
+        return fallback if spec == "latest" else spec
+    latest = latest_quarter(*cov)
+    span = f"{month_name(cov[0])} to {month_name(cov[1])}"
+    if latest is None:
+        raise DataError(f"the recorded-crime data ({span}) holds no complete quarter")
+    if spec == "latest":
+        return latest
+    if not (cov[0] <= spec.months[0] and spec.end_month <= cov[1]):
+        raise DataError(f"reporting quarter {spec} ({spec.label}, {spec.span}) is not covered by the recorded-crime "
+                        f"data, which runs from {span}; the latest complete quarter is {latest} ({latest.label})",
+                        field="as_at")
+    return spec
+
+
+def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) -> Indicators | None:
+    """All indicators for the reporting quarter, the one before, and any other quarters asked for (the
+    quarters printed reports describe), or None when no recorded-crime package was imported."""
+    cov = coverage(catalog)
+    if cov is None:
+        return None
     crime = catalog["recorded-crime"].frames["recorded-crime"]
+    crime = crime[(crime.month >= cov[0]) & (crime.month <= cov[1])]  # incomplete edge months stay out
     defs = catalog["indicator-definitions"]
     sets = category_sets(defs.frames["indicators"], defs.frames["categories"])
     series = monthly_series(crime, sets)
     population = catalog["recorded-crime"].frames.get("population")
     borough_codes = catalog["boroughs"].frames["boroughs"]["code"].tolist()
-    # The previous quarter too, so pages can say what changed since the last report.
-    stats = pd.concat([quarter_stats(series, q, population, borough_codes) for q in (as_at, as_at.previous)],
-                      ignore_index=True)
-    months = sorted(crime["month"].unique())
-    return Indicators(series=series, stats=stats, as_at=as_at, coverage=(months[0], months[-1]))
-
-
-def local_priority_comparison(catalog: Catalog, ind: Indicators | None) -> pd.DataFrame:
-    """Each borough's local priorities: MOPAC's printed Q1 % change beside the open-data figure."""
-    lp = catalog["boroughs"].frames["local-priorities"]
-    lpm = catalog["indicator-definitions"].frames["local-priority-map"].set_index("priority_id")
-    rows = []
-    for r in lp.itertuples():
-        m = lpm.loc[r.priority_id]
-        computed = None
-        if ind is not None and bool(m.computable) and m.indicator_id:
-            computed = ind.value(r.borough_code, m.indicator_id, "pct_change_quarter")
-        rows.append({"borough_code": r.borough_code, "rank": r.rank, "priority_id": r.priority_id, "crime": r.crime,
-                     "indicator_id": m.indicator_id or "", "computable": bool(m.computable),
-                     "published_pct": r.pct_change_q1, "computed_pct": computed,
-                     "difference": None if computed is None else round(computed - r.pct_change_q1, 1),
-                     "confidence": r.confidence, "note": m.note or "", "source_line": r.source_line})
-    return pd.DataFrame(rows)
-
-
-# Open data are revised after publication (late-recorded and reclassified crimes), and MOPAC's
-# figures were extracted in mid-2017; a few per cent of drift is expected, beyond that is a finding.
-RECONCILE_TOLERANCE_PCT = 3.0
-LOCAL_TOLERANCE_POINTS = 5.0
-
-
-def london_reconciliation(catalog: Catalog, ind: Indicators | None) -> pd.DataFrame:
-    """The printed London 12-month table beside the same figures computed from the open data."""
-    table = catalog["london-performance-2017-18"].frames["recorded-crime-12-months"]
-    defs = catalog["indicator-definitions"].frames["indicators"]
-    link = {r.published_category_id: r for r in defs.itertuples() if r.published_category_id}
-    rows = []
-    for r in table.itertuples():
-        d = link.get(r.category_id)
-        ind_id = d.indicator_id if d is not None else None
-        prev = curr = None
-        if ind is not None and ind_id and str(ind.as_at) == "2017Q1":
-            prev = ind.value(LONDON, ind_id, "previous_12m")
-            curr = ind.value(LONDON, ind_id, "rolling_12m")
-        diff = None if curr is None else (curr - r.offences_jul2016_jun2017) / r.offences_jul2016_jun2017 * 100
-        rows.append({"category_id": r.category_id, "crime_category": r.crime_category, "indicator_id": ind_id or "",
-                     "published_jul2015_jun2016": r.offences_jul2015_jun2016, "computed_jul2015_jun2016": prev,
-                     "published_jul2016_jun2017": r.offences_jul2016_jun2017, "computed_jul2016_jun2017": curr,
-                     "difference_pct": None if diff is None else round(diff, 2),
-                     "one_to_one": bool(d.reconciles) if d is not None else False,
-                     "within_tolerance": None if diff is None else abs(diff) <= RECONCILE_TOLERANCE_PCT,
-                     "note": d.note if d is not None else "Not in the open data: MOPAC counts this with a flag the borough file does not carry.",
-                     "source_line": r.source_line})
-    return pd.DataFrame(rows)
+    parts, years = [], {}
+    for q in dict.fromkeys((as_at, as_at.previous) + also):
+        stats, used = quarter_stats(series, q, population, borough_codes)
+        parts.append(stats)
+        if used:
+            years[str(q)] = used
+    return Indicators(series=series, stats=pd.concat(parts, ignore_index=True), as_at=as_at, coverage=cov,
+                      population_years=years, rank_by="rate" if population is not None else "count")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import DataError
+from .indicators import descriptor_coverage, resolve_quarter
 from .site import BuildReport, build
 
 PREVIOUS_FILES = ("data/all.zip", "feed.xml", "quarter.txt")
@@ -58,6 +59,13 @@ def fetch_previous(root: Path, branch: str, version: str, folder: Path) -> Path 
 
 def publish(config: Config, branch: str = "gh-pages", push: bool = False, site_url: str | None = None) -> BuildReport:
     root = config.root
+    if config.as_at == "latest":
+        descriptor = config.imported / "recorded-crime" / "datapackage.json"
+        if not descriptor.is_file():
+            raise DataError("--as-at latest needs imported recorded crime to find the latest quarter; run "
+                            "transparency import-crime first, or name the quarter")
+        cov = descriptor_coverage(json.loads(descriptor.read_text(encoding="utf-8")), descriptor)
+        config = replace(config, as_at=resolve_quarter("latest", cov, None))
     version, title = config.as_at.slug, config.as_at.label
     # mike runs `mkdocs` from PATH: use the one installed beside this interpreter.
     env = dict(os.environ, VERSION_PROVIDER="mike",

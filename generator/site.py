@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import changes, checks, indicators
+from . import changes, checks, indicators, reconcile
 from .config import Config
 from .packages import load_catalog
 from .pages import Model, boroughs, catalogue, changes as changes_page, finance, home, milestones, priorities, quality
@@ -27,7 +27,6 @@ from .render import Renderer, Site
 
 PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality, changes_page]
 SITE_STAGING, GENERATED_STAGING = ".site-", ".generated-"  # temporary folders beside site/ and build/generated
-CRIME_SOURCE = "Metropolitan Police Service, MPS Borough Level Crime (Historical), London Datastore, Open Government Licence v3.0"
 
 
 @dataclass
@@ -37,11 +36,21 @@ class BuildReport:
     files: int = 0
     findings: dict[str, int] = field(default_factory=dict)
     crime_included: bool = False
+    as_at: object = None  # the reporting quarter the build resolved
 
 
 def month_range(first: str, last: str) -> str:
     fmt = lambda m: pd.Timestamp(int(m[:4]), int(m[5:7]), 1).strftime("%B %Y")
     return f"{fmt(first)} to {fmt(last)}"
+
+
+def crime_source(catalog) -> str:
+    """The edition actually imported, as a citation."""
+    if "recorded-crime" not in catalog:
+        return ""
+    src = catalog["recorded-crime"].descriptor["sources"][0]
+    edition = f" ({src['edition']})" if src.get("edition") else ""
+    return f"Metropolitan Police Service, {src['title']}{edition}, Open Government Licence v3.0"
 
 
 def context(config: Config, model: Model, site_url: str) -> dict:
@@ -50,11 +59,12 @@ def context(config: Config, model: Model, site_url: str) -> dict:
     dates = sorted(str(d) for d in docs.date)
     pri = model.priorities.set_index("priority_id")["title"].to_dict()
     return {
-        "as_at_label": q.label, "as_at_months": month_range(q.months[0], q.months[-1]),
+        "as_at": q, "as_at_label": q.label, "as_at_months": month_range(q.months[0], q.months[-1]),
+        "printed": model.printed, "same_period": model.printed == q,
         "crime_included": model.crime_included,
         "coverage": month_range(*model.indicators.coverage) if model.crime_included else "",
         "documents_dated": f"source documents dated {dates[0][:7]} to {dates[-1][:7]}",
-        "crime_source": CRIME_SOURCE, "site_url": site_url.rstrip("/") + "/", "priority_titles": pri,
+        "crime_source": crime_source(model.catalog), "site_url": site_url.rstrip("/") + "/", "priority_titles": pri,
     }
 
 
@@ -65,12 +75,16 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
     findings = checks.run_checks(catalog)
     timings["load and validate"] = time.perf_counter() - t
     t = time.perf_counter()
-    ind = indicators.compute(catalog, config.as_at)
+    printed_local = reconcile.printed_quarter(catalog, "boroughs", "local-priorities")
+    printed_london = reconcile.printed_quarter(catalog, "london-performance-2017-18", "recorded-crime-12-months")
+    config = config.with_overrides(as_at=indicators.resolve_quarter(config.as_at, indicators.coverage(catalog),
+                                                                              printed_local))
+    ind = indicators.compute(catalog, config.as_at, also=(printed_local, printed_london))
     previous = changes.read_previous(config.previous) if config.previous else None
-    model = Model(config=config, catalog=catalog, indicators=ind, findings=findings,
-                  reconciliation=indicators.london_reconciliation(catalog, ind),
-                  local=indicators.local_priority_comparison(catalog, ind), epoch=source_date_epoch(config),
-                  previous=previous, changes=changes.compare(previous, catalog))
+    model = Model(config=config, catalog=catalog, indicators=ind, findings=findings, printed=printed_local,
+                  reconciliation=reconcile.london_reconciliation(catalog, ind, printed_london),
+                  local=reconcile.local_priority_comparison(catalog, ind, printed_local),
+                  epoch=source_date_epoch(config), previous=previous, changes=changes.compare(previous, catalog))
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 
@@ -168,6 +182,7 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
     report.pages, report.files = len(site.pages), len(site.files)
     report.findings = model.findings.status.value_counts().to_dict()
     report.crime_included = model.crime_included
+    report.as_at = model.config.as_at
 
     site_dir = config.site_dir
     generated = config.generated

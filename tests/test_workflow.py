@@ -1,7 +1,10 @@
 """The CI workflow is valid, runs on the right triggers, and calls only commands that exist and the README gives."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -52,7 +55,33 @@ def test_cli_help_explains_every_command():
         assert option in build
 
 
-def test_import_without_a_source_says_where_the_file_is(tmp_path):
+SNAPSHOT = REPO / "datapackages" / "snapshots" / "mps-borough-crime-historical-2023"
+
+
+def test_import_without_a_source_reads_the_committed_snapshot_and_names_its_edition(tmp_path):
     out = subprocess.run([sys.executable, "-m", "generator.cli", "--project", str(REPO), "import-crime",
                           "--imported", str(tmp_path)], capture_output=True, text=True)
-    assert out.returncode == 2 and "data.london.gov.uk/dataset/recorded_crime_summary" in out.stderr
+    assert out.returncode == 0, out.stderr
+    d = json.loads((tmp_path / "recorded-crime" / "datapackage.json").read_text())
+    assert d["sources"][0]["edition"] == "late-2023 edition, data April 2010 to September 2023"
+    assert d["sources"][0]["path"] == "https://data.london.gov.uk/dataset/recorded_crime_summary"
+
+
+def test_the_snapshot_is_the_file_as_published_with_its_provenance():
+    d = json.loads((SNAPSHOT / "datapackage.json").read_text())
+    res = d["resources"][0]
+    data = (SNAPSHOT / res["path"]).read_bytes()
+    assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest() and res["bytes"] == len(data)
+    assert d["licenses"][0]["name"] == "OGL-UK-3.0" and d["x-retrieved"] and d["x-edition"]
+    shared = REPO.parent / "shared" / "data" / "london-datastore" / res["path"]
+    if shared.exists():  # the same bytes as the shared copy of the published file
+        assert shared.read_bytes() == data
+
+
+def test_a_changed_snapshot_is_refused(tmp_path):
+    copy = shutil.copytree(SNAPSHOT, tmp_path / "snap")
+    data = copy / json.loads((copy / "datapackage.json").read_text())["resources"][0]["path"]
+    data.write_bytes(data.read_bytes().replace(b"Camden,", b"Camden,1", 1))
+    out = subprocess.run([sys.executable, "-m", "generator.cli", "--project", str(REPO), "import-crime", str(copy),
+                          "--imported", str(tmp_path / "out")], capture_output=True, text=True)
+    assert out.returncode == 2 and "was changed after it was taken" in out.stderr

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..changes import Changes, Previous
-from ..config import Config
+from ..charts import number
+from ..config import Config, Quarter
 from ..indicators import Indicators
 from ..packages import Catalog
 
@@ -20,6 +21,7 @@ class Model:
     findings: pd.DataFrame
     reconciliation: pd.DataFrame
     local: pd.DataFrame
+    printed: Quarter                    # the quarter the printed report figures describe
     epoch: str = "0"                    # SOURCE_DATE_EPOCH of this build
     previous: Previous | None = None    # the previous quarter as published
     changes: Changes | None = None
@@ -51,3 +53,11 @@ class Model:
         """Plain-text citation: document reference and line of its text extraction."""
         d = self.doc(doc_id)
         return f"{d['reference']}, line {int(line)}" if line is not None and not pd.isna(line) else d["reference"]
+
+
+def shown(model: Model, value, measure: str, digits: int = 0, signed: bool = False, suffix: str = "",
+          period: Quarter | None = None) -> str:
+    """A figure as printed on a page, or why it is missing (the data starts too late, or nothing to compare)."""
+    if value is None:
+        return model.indicators.missing(measure, period)
+    return number(value, digits, signed, suffix)

@@ -1,7 +1,7 @@
 """Data quality: every arithmetic check of the printed tables, and reconciliation with the open data."""
 from __future__ import annotations
 
-from ..indicators import LOCAL_TOLERANCE_POINTS, RECONCILE_TOLERANCE_PCT
+from ..reconcile import LOCAL_TOLERANCE_POINTS, RECONCILE_TOLERANCE_PCT
 from . import Model
 
 
@@ -16,4 +16,6 @@ def build(r, model: Model) -> None:
     r.site.files["quality/reconciliation-local-priorities.csv"] = model.local.to_csv(index=False, lineterminator="\n").encode("utf-8")
     r.page("quality.md", "quality.md.j2", counts=counts, total=len(f), issues=issues.to_dict("records"),
            recon=model.reconciliation.to_dict("records"), local=local.to_dict("records"), names=names,
-           tol_pct=RECONCILE_TOLERANCE_PCT, tol_points=LOCAL_TOLERANCE_POINTS)
+           tol_pct=RECONCILE_TOLERANCE_PCT, tol_points=LOCAL_TOLERANCE_POINTS,
+           computed_missing=model.crime_included and model.reconciliation.computed_jul2016_jun2017.isna().any()
+           and not model.indicators.covers(model.printed))

@@ -1,0 +1,84 @@
+"""Every real edition in the shared folder imports and builds, for its latest quarter and the default one."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EDITIONS, POPULATION_FILE, REPO, SHARED, config_for
+from generator.config import Quarter
+from generator.crime import import_crime
+from generator.errors import DataError
+from generator.site import build
+
+pytestmark = pytest.mark.build
+
+
+def text_of(page) -> str:
+    raw = re.sub(r"<template.*?</template>", "", page.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", raw)))
+
+
+@pytest.fixture(scope="module", params=list(EDITIONS))
+def edition(request, tmp_path_factory, catalog):
+    path = SHARED / request.param
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the tests need the shared London Datastore files (SHARED_DATA)")
+    tmp = tmp_path_factory.mktemp("edition")
+    import_crime(str(path), tmp / "imported" / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
+    return request.param, tmp
+
+
+def test_each_edition_builds_for_its_latest_quarter(edition):
+    name, tmp = edition
+    report = build(config_for(tmp / "latest", imported=tmp / "imported", as_at="latest"))
+    assert str(report.as_at) == EDITIONS[name] and report.crime_included
+    camden = text_of(tmp / "latest" / "site" / "boroughs" / "camden" / "index.html")
+    q = report.as_at
+    assert f"Open data: {q.span} against {q.year_earlier().span}" in camden
+    assert f"Offences, {q.twelve_months}" in camden
+    assert "mid-2019 resident population" in camden  # every rate names its population and year
+    assert f"(file {name}, data " in camden  # the page names the edition it was built from
+
+
+def test_each_edition_builds_at_the_default_quarter_or_refuses_it_naming_its_coverage(edition):
+    name, tmp = edition
+    cfg = config_for(tmp / "default", imported=tmp / "imported", as_at=Quarter.parse("2017Q1"))
+    first = json.loads((tmp / "imported" / "recorded-crime" / "datapackage.json").read_text())["x-coverage"]["first_month"]
+    if first > "2016-07":  # a 12-month change to June 2017 needs July 2015 on; the ward file starts in 2024
+        with pytest.raises(DataError) as err:
+            build(cfg)
+        assert "is not covered by the recorded-crime data, which runs from April 2024 to March 2026" in err.value.message
+        assert not (tmp / "default" / "site").exists()
+    else:
+        assert build(cfg).crime_included
+
+
+def test_a_build_for_another_quarter_keeps_the_printed_figures_apart(tmp_path, imported):
+    report = build(config_for(tmp_path, imported=imported, as_at=Quarter.parse("2017Q2")))
+    assert str(report.as_at) == "2017Q2"
+    camden = text_of(tmp_path / "site" / "boroughs" / "camden" / "index.html")
+    assert "Open data: July-September 2017 against July-September 2016" in camden
+    assert ("Latest published figure (2017/18 Q1): April-June 2017 against April-June 2016, as MOPAC printed it"
+            in camden)
+    row = re.search(r"Local priority 2 Theft from the person (\S+) (\S+)", camden)
+    assert row.group(2) == "+277%" and row.group(1) != "+272.5%"  # Q2 open data beside the printed Q1 figure
+    home = text_of(tmp_path / "site" / "index.html")
+    assert "Latest published figures (2017/18 Q1): recorded crime, July 2016-June 2017" in home
+    recon = (tmp_path / "site" / "quality" / "reconciliation-local-priorities.csv").read_text()
+    assert "April-June 2017 against April-June 2016" in recon and "July-September" not in recon
+    camden_tfp = [line for line in recon.splitlines() if line.startswith("E09000007,2,")][0]
+    assert ",277.0,272.48" in camden_tfp  # the open data for April-June 2017, as in a build for 2017Q1
+
+
+def test_cli_builds_latest_and_refuses_an_uncovered_quarter(tmp_path, imported):
+    base = [sys.executable, "-m", "generator.cli", "--project", str(REPO), "build", "--imported", str(imported),
+            "--site-dir", str(tmp_path / "site"), "--generated", str(tmp_path / "gen")]
+    out = subprocess.run(base + ["--as-at", "2031Q1"], capture_output=True, text=True)
+    assert out.returncode == 2 and "April 2010 to September 2023" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run(base + ["--as-at", "latest"], capture_output=True, text=True)
+    assert out.returncode == 0 and "as at 2023/24 Q2" in out.stdout
