@@ -11,7 +11,7 @@ SOURCES := build/sources
 SHARED_POPULATION := $(wildcard ../shared/data/london-datastore/population2019.csv)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site import test benchmark serve clean publish fetch-sources
+.PHONY: site import test test-fast benchmark serve clean publish fetch-sources
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,16 @@ $(AXE):
 	mkdir -p build/node
 	npm install --silent --no-audit --no-fund --prefix build/node axe-core@4
 
+# The whole suite: lint, then every test, browser tests included.
 test: $(BIN)/.installed /usr/bin/chromium $(AXE)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	SHARED_DATA=$(SHARED_DATA) $(BIN)/pytest -q
+
+# The fast loop for development: no whole-site builds, no browser (about a minute).
+test-fast: $(BIN)/.installed
+	$(BIN)/ruff check .
+	SHARED_DATA=$(SHARED_DATA) $(BIN)/pytest -q -m "not build and not browser"
 
 benchmark: $(BIN)/.installed
 	SHARED_DATA=$(SHARED_DATA) $(BIN)/python benchmarks/run.py

@@ -5,6 +5,7 @@
 Prints a Markdown report; --update-readme writes it into README.md between the
 benchmark markers. Everything is built in a temporary folder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,9 +67,20 @@ def page_weight(site: Path, page: str) -> dict:
     js_gz = sum(sizes(p.read_bytes())[1] for p in assets if p.suffix == ".js")
     css_gz = sum(sizes(p.read_bytes())[1] for p in assets if p.suffix == ".css")
     html_raw, html_gz = sizes(html)
-    return {"charts": len(figures), "html": html_raw, "html_gz": html_gz, "chart_data": sum(len(f) for f in figures),
-            "js": js, "js_gz": js_gz, "css": css, "css_gz": css_gz,
-            "first": html_raw + js + css, "first_gz": html_gz + js_gz + css_gz, "repeat": html_raw, "repeat_gz": html_gz}
+    return {
+        "charts": len(figures),
+        "html": html_raw,
+        "html_gz": html_gz,
+        "chart_data": sum(len(f) for f in figures),
+        "js": js,
+        "js_gz": js_gz,
+        "css": css,
+        "css_gz": css_gz,
+        "first": html_raw + js + css,
+        "first_gz": html_gz + js_gz + css_gz,
+        "repeat": html_raw,
+        "repeat_gz": html_gz,
+    }
 
 
 def naive_weight(site: Path, page: str) -> dict:
@@ -99,9 +111,11 @@ def run(crime: Path, population: Path) -> str:
         home, borough = page_weight(cfg.site_dir, ""), page_weight(cfg.site_dir, "boroughs/camden")
         naive = naive_weight(cfg.site_dir, "boroughs/camden")
     lines = [
-        f"Full build with the real crime file ({report.pages} pages, {report.files} downloads), on {os.cpu_count()} cores:",
+        f"Full build with the real crime file ({report.pages} pages, {report.files} downloads), on {os.cpu_count()} "
+        "cores:",
         "",
-        "| stage | seconds |", "|---|---:|",
+        "| stage | seconds |",
+        "|---|---:|",
         f"| import the crime file (not part of a build) | {import_time:.2f} |",
         *[f"| {k} | {v:.2f} |" for k, v in report.timings.items()],
         f"| **whole build** | **{total:.2f}** |",
@@ -109,16 +123,22 @@ def run(crime: Path, population: Path) -> str:
         "What a visitor downloads (raw / gzip). Repeat visits and instant navigation fetch only the page's HTML, "
         "with its chart data inside; Plotly's JavaScript comes once per visit, and only to pages with charts.",
         "",
-        "| page | charts | HTML incl. chart data | of which chart data | JavaScript | CSS | first visit | repeat visit |",
+        "| page | charts | HTML incl. chart data | of which chart data | JavaScript | CSS | first visit | repeat "
+        "visit |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, w in (("home `/`", home), ("borough `/boroughs/camden/`", borough)):
-        lines.append(f"| {name} | {w['charts']} | {kb(w['html'])} / {kb(w['html_gz'])} | {kb(w['chart_data'])} | "
-                     f"{kb(w['js'])} / {kb(w['js_gz'])} | {kb(w['css'])} / {kb(w['css_gz'])} | "
-                     f"{kb(w['first'])} / {kb(w['first_gz'])} | {kb(w['repeat'])} / {kb(w['repeat_gz'])} |")
-    lines += ["", f"The same {borough['charts']} borough charts embedded the naive way (`plotly.io.to_html` with its "
-                  f"JavaScript in every chart): {kb(naive['bytes'])} of HTML on every visit, against "
-                  f"{kb(borough['html'])} here (first visit {kb(borough['first'])}, Plotly's script included)."]
+        lines.append(
+            f"| {name} | {w['charts']} | {kb(w['html'])} / {kb(w['html_gz'])} | {kb(w['chart_data'])} | "
+            f"{kb(w['js'])} / {kb(w['js_gz'])} | {kb(w['css'])} / {kb(w['css_gz'])} | "
+            f"{kb(w['first'])} / {kb(w['first_gz'])} | {kb(w['repeat'])} / {kb(w['repeat_gz'])} |"
+        )
+    lines += [
+        "",
+        f"The same {borough['charts']} borough charts embedded the naive way (`plotly.io.to_html` with its "
+        f"JavaScript in every chart): {kb(naive['bytes'])} of HTML on every visit, against "
+        f"{kb(borough['html'])} here (first visit {kb(borough['first'])}, Plotly's script included).",
+    ]
     return "\n".join(lines)
 
 
@@ -137,8 +157,11 @@ def main() -> int:
         readme = REPO / "README.md"
         text = readme.read_text()
         block = f"{START}\n{report}\n{END}"
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S) if START in text \
+        text = (
+            re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+            if START in text
             else text.replace("BENCHMARK-RESULTS", block)
+        )
         readme.write_text(text)
     return 0
 

@@ -3,6 +3,7 @@
 The previous quarter comes from its published site: ``data/all.zip`` (every
 package as published) and ``feed.xml`` (the announcements so far).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 @dataclass
 class Previous:
     label: str
-    packages: dict[str, dict]                      # name -> descriptor
-    tables: dict[tuple[str, str], pd.DataFrame]    # (package, resource) -> text frame
+    packages: dict[str, dict]  # name -> descriptor
+    tables: dict[tuple[str, str], pd.DataFrame]  # (package, resource) -> text frame
     feed_entries: list[dict] = field(default_factory=list)
 
 
@@ -34,9 +35,12 @@ class Changes:
     datasets_added: list[str] = field(default_factory=list)
     datasets_removed: list[str] = field(default_factory=list)
     schema: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["package", "resource", "change"]))
-    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["package", "resource", "added", "removed"]))
-    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["package", "resource", "key", "field", "old_value", "new_value"]))
+    rows: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["package", "resource", "added", "removed"])
+    )
+    revisions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["package", "resource", "key", "field", "old_value", "new_value"])
+    )
 
 
 def read_previous(site: Path) -> Previous:
@@ -56,11 +60,14 @@ def read_previous(site: Path) -> Previous:
                 for res in d["resources"]:
                     member = f"{pkg}/{res['path']}"
                     if member in names:
-                        tables[(d["name"], res["name"])] = pd.read_csv(io.BytesIO(z.read(member)), dtype=str,
-                                                                       keep_default_na=False)
+                        tables[(d["name"], res["name"])] = pd.read_csv(
+                            io.BytesIO(z.read(member)), dtype=str, keep_default_na=False
+                        )
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
         raise DataError(f"previous quarter's data/all.zip is unreadable: {exc}", path=archive) from None
-    label = (site / "quarter.txt").read_text(encoding="utf-8").strip() if (site / "quarter.txt").is_file() else site.name
+    label = (
+        (site / "quarter.txt").read_text(encoding="utf-8").strip() if (site / "quarter.txt").is_file() else site.name
+    )
     return Previous(label=label, packages=packages, tables=tables, feed_entries=read_feed(site / "feed.xml"))
 
 
@@ -74,9 +81,15 @@ def read_feed(path: Path) -> list[dict]:
     entries = []
     for e in root.findall(f"{{{ATOM}}}entry"):
         link = e.find(f"{{{ATOM}}}link")
-        entries.append({"id": e.findtext(f"{{{ATOM}}}id"), "title": e.findtext(f"{{{ATOM}}}title"),
-                        "updated": e.findtext(f"{{{ATOM}}}updated"), "summary": e.findtext(f"{{{ATOM}}}summary") or "",
-                        "link": link.get("href") if link is not None else ""})
+        entries.append(
+            {
+                "id": e.findtext(f"{{{ATOM}}}id"),
+                "title": e.findtext(f"{{{ATOM}}}title"),
+                "updated": e.findtext(f"{{{ATOM}}}updated"),
+                "summary": e.findtext(f"{{{ATOM}}}summary") or "",
+                "link": link.get("href") if link is not None else "",
+            }
+        )
     return entries
 
 
@@ -108,8 +121,13 @@ def compare(previous: Previous | None, catalog: Catalog) -> Changes | None:
                 schema.append({"package": name, "resource": res["name"], "change": f"field {f} removed"})
             for f in new_fields.keys() & old_fields.keys():
                 if new_fields[f] != old_fields[f]:
-                    schema.append({"package": name, "resource": res["name"],
-                                   "change": f"field {f} type {old_fields[f]} -> {new_fields[f]}"})
+                    schema.append(
+                        {
+                            "package": name,
+                            "resource": res["name"],
+                            "change": f"field {f} type {old_fields[f]} -> {new_fields[f]}",
+                        }
+                    )
             old = previous.tables.get((name, res["name"]))
             key = res["schema"].get("primaryKey") or []
             if old is None or not key or any(k not in old.columns for k in key):
@@ -123,9 +141,16 @@ def compare(previous: Previous | None, catalog: Catalog) -> Changes | None:
             for f in sorted((new_fields.keys() & old_fields.keys()) - set(key)):
                 a, b = old_i.loc[common, f], new_i.loc[common, f]
                 for k in common[(a != b).to_numpy()]:
-                    revisions.append({"package": name, "resource": res["name"],
-                                      "key": " / ".join(k) if isinstance(k, tuple) else str(k), "field": f,
-                                      "old_value": old_i.at[k, f], "new_value": new_i.at[k, f]})
+                    revisions.append(
+                        {
+                            "package": name,
+                            "resource": res["name"],
+                            "key": " / ".join(k) if isinstance(k, tuple) else str(k),
+                            "field": f,
+                            "old_value": old_i.at[k, f],
+                            "new_value": new_i.at[k, f],
+                        }
+                    )
         for r in old_res:
             if r not in {x["name"] for x in pkg.descriptor["resources"]}:
                 schema.append({"package": name, "resource": r, "change": "table removed"})

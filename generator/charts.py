@@ -4,6 +4,7 @@ data it plots, a one-sentence summary generated from the numbers, and its source
 Figures are written as plain dicts in Plotly's schema (no template), so a page
 carries only its own numbers; tests check every figure with plotly.graph_objects.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,10 +35,18 @@ def colour_for(key: str, keys: list[str]) -> str:
 
 
 def layout(title: str, yaxis: str, **extra) -> dict:
-    out = {"title": {"text": title, "font": {"size": 15}}, "font": FONT, "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-           "yaxis": {"title": {"text": yaxis}, "rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": True},
-           "xaxis": {"gridcolor": "#f0f0f0"}, "legend": {"orientation": "h", "y": -0.2},
-           "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "hovermode": "x unified", "height": 360}
+    out = {
+        "title": {"text": title, "font": {"size": 15}},
+        "font": FONT,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "yaxis": {"title": {"text": yaxis}, "rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": True},
+        "xaxis": {"gridcolor": "#f0f0f0"},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hovermode": "x unified",
+        "height": 360,
+    }
     out.update(extra)
     return out
 
@@ -70,36 +79,87 @@ def direction_word(pct: float) -> str:
     return f"{'rose' if pct > 0 else 'fell'} {abs(pct):.{1 if abs(pct) < 10 else 0}f}%"
 
 
-def trend(chart_id: str, title: str, area_name: str, series: pd.DataFrame, colour: str, quarter_months: list[str],
-          quarter: float | None, quarter_last_year: float | None, source: str) -> Chart:
+def trend(
+    chart_id: str,
+    title: str,
+    area_name: str,
+    series: pd.DataFrame,
+    colour: str,
+    quarter_months: list[str],
+    quarter: float | None,
+    quarter_last_year: float | None,
+    source: str,
+) -> Chart:
     """Monthly counts for an area, with its 12-month average and the quarter shaded.
 
     The summary quotes the indicator engine's quarter figures, so chart and tables never disagree."""
     s = series.sort_values("month")
     avg = s["count"].rolling(12).mean().round(1)
-    data = pd.DataFrame({"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(),
-                         "rolling_12_month_average": avg.to_numpy()})
+    data = pd.DataFrame(
+        {"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(), "rolling_12_month_average": avg.to_numpy()}
+    )
     traces = [
-        {"type": "scatter", "mode": "lines", "name": f"{area_name}: offences per month", "x": data["month"].tolist(),
-         "y": data["offences"].tolist(), "line": {"color": colour, "width": 1.5}},
-        {"type": "scatter", "mode": "lines", "name": "12-month average", "x": data["month"].tolist(),
-         "y": [None if pd.isna(v) else float(v) for v in data["rolling_12_month_average"]],
-         "line": {"color": "#000000", "width": 2, "dash": "dot"}},
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": f"{area_name}: offences per month",
+            "x": data["month"].tolist(),
+            "y": data["offences"].tolist(),
+            "line": {"color": colour, "width": 1.5},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "12-month average",
+            "x": data["month"].tolist(),
+            "y": [None if pd.isna(v) else float(v) for v in data["rolling_12_month_average"]],
+            "line": {"color": "#000000", "width": 2, "dash": "dot"},
+        },
     ]
     q, cur, ly = quarter_months, quarter, quarter_last_year
     pct = (cur - ly) / ly * 100 if cur is not None and ly else float("nan")
     span = f"{month_label(q[0]).split()[0]}-{month_label(q[-1])}"
-    summary = (f"{title} in {area_name} {direction_word(pct)} in {span} against the same months a year earlier "
-               f"({fmt_int(cur)} offences against {fmt_int(ly)}).")
-    fig = {"data": traces, "layout": layout(f"{title}, {area_name}", "Offences per month",
-                                            shapes=[{"type": "rect", "xref": "x", "yref": "paper", "x0": q[0], "x1": q[-1],
-                                                     "y0": 0, "y1": 1, "fillcolor": "#999999", "opacity": 0.15, "line": {"width": 0}}])}
+    summary = (
+        f"{title} in {area_name} {direction_word(pct)} in {span} against the same months a year earlier "
+        f"({fmt_int(cur)} offences against {fmt_int(ly)})."
+    )
+    fig = {
+        "data": traces,
+        "layout": layout(
+            f"{title}, {area_name}",
+            "Offences per month",
+            shapes=[
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": q[0],
+                    "x1": q[-1],
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": "#999999",
+                    "opacity": 0.15,
+                    "line": {"width": 0},
+                }
+            ],
+        ),
+    }
     period = f"{month_label(s.month.iloc[0])} to {month_label(s.month.iloc[-1])}"
     return Chart(chart_id, f"{title}, {area_name}", fig, data, summary, source, period)
 
 
-def bars(chart_id: str, title: str, categories: list[str], series: dict[str, list[float]], unit: str,
-         summary: str, source: str, period: str, horizontal: bool = False, colours: list[str] | None = None) -> Chart:
+def bars(
+    chart_id: str,
+    title: str,
+    categories: list[str],
+    series: dict[str, list[float]],
+    unit: str,
+    summary: str,
+    source: str,
+    period: str,
+    horizontal: bool = False,
+    colours: list[str] | None = None,
+) -> Chart:
     """Grouped bars; the plotted table has one column per series."""
     data = pd.DataFrame({"category": categories, **series})
     traces = []
@@ -120,15 +180,34 @@ def bars(chart_id: str, title: str, categories: list[str], series: dict[str, lis
     return Chart(chart_id, title, {"data": traces, "layout": lay}, data, summary, source, period)
 
 
-def waterfall(chart_id: str, title: str, start_label: str, start: float, steps: list[tuple[str, float]],
-              end_label: str, end: float, unit: str, summary: str, source: str, period: str) -> Chart:
+def waterfall(
+    chart_id: str,
+    title: str,
+    start_label: str,
+    start: float,
+    steps: list[tuple[str, float]],
+    end_label: str,
+    end: float,
+    unit: str,
+    summary: str,
+    source: str,
+    period: str,
+) -> Chart:
     labels = [start_label] + [s for s, _ in steps] + [end_label]
     values = [start] + [v for _, v in steps] + [end]
     measure = ["absolute"] + ["relative"] * len(steps) + ["total"]
     data = pd.DataFrame({"step": labels, "value": values, "kind": measure})
-    trace = {"type": "waterfall", "x": labels, "y": values, "measure": measure, "name": title,
-             "increasing": {"marker": {"color": PALETTE[1]}}, "decreasing": {"marker": {"color": PALETTE[0]}},
-             "totals": {"marker": {"color": GREY}}, "connector": {"line": {"color": "#999999"}}}
+    trace = {
+        "type": "waterfall",
+        "x": labels,
+        "y": values,
+        "measure": measure,
+        "name": title,
+        "increasing": {"marker": {"color": PALETTE[1]}},
+        "decreasing": {"marker": {"color": PALETTE[0]}},
+        "totals": {"marker": {"color": GREY}},
+        "connector": {"line": {"color": "#999999"}},
+    }
     lay = layout(title, unit)
     # Zoom to where the bridge moves: tens of millions against a budget of billions vanish from zero.
     levels = [start, end] + [start + sum(v for _, v in steps[: i + 1]) for i in range(len(steps))]

@@ -15,6 +15,7 @@ A difference within the stated tolerance is "rounding"; beyond it, "mismatch".
 Both are findings for the data-quality page, never build errors: the source
 printed them, and the site says so.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,19 @@ import pandas as pd
 from .errors import DataError
 from .packages import Catalog
 
-FINDING_COLUMNS = ["package", "resource", "check", "label", "field", "computed", "reported",
-                   "difference", "tolerance", "status", "source_line"]
+FINDING_COLUMNS = [
+    "package",
+    "resource",
+    "check",
+    "label",
+    "field",
+    "computed",
+    "reported",
+    "difference",
+    "tolerance",
+    "status",
+    "source_line",
+]
 TERM_RE = re.compile(r"\s*([+-])?\s*([a-z_][a-z0-9_]*)")
 
 
@@ -38,9 +50,19 @@ def status_of(diff: float, tolerance: float) -> str:
 def _finding(pkg, res, check, label, field, computed, reported, tolerance, source_line):
     computed, reported = round(float(computed), 6), round(float(reported), 6)  # sums of decimals carry float noise
     diff = round(reported - computed, 6)
-    return {"package": pkg, "resource": res, "check": check, "label": label, "field": field,
-            "computed": computed, "reported": reported, "difference": diff,
-            "tolerance": tolerance, "status": status_of(diff, tolerance), "source_line": source_line}
+    return {
+        "package": pkg,
+        "resource": res,
+        "check": check,
+        "label": label,
+        "field": field,
+        "computed": computed,
+        "reported": reported,
+        "difference": diff,
+        "tolerance": tolerance,
+        "status": status_of(diff, tolerance),
+        "source_line": source_line,
+    }
 
 
 def declared(catalog: Catalog, key: str):
@@ -57,8 +79,12 @@ def total_findings(catalog: Catalog) -> list[dict]:
         totals = pkg.frames[res["name"]]
         detail = pkg.frames.get(spec["detail"])
         if detail is None:
-            raise DataError(f"x-totals names detail resource '{spec['detail']}', which is not in the package",
-                            package=pkg.name, resource=res["name"], field="x-totals")
+            raise DataError(
+                f"x-totals names detail resource '{spec['detail']}', which is not in the package",
+                package=pkg.name,
+                resource=res["name"],
+                field="x-totals",
+            )
         group = spec.get("group_field")
         label_field = spec.get("label_field", "label")
         for _, trow in totals.iterrows():
@@ -71,9 +97,22 @@ def total_findings(catalog: Catalog) -> list[dict]:
                 if pd.isna(reported):
                     continue
                 computed = part[field].fillna(0).sum()
-                label = " / ".join([str(trow.get(label_field, ""))] + [str(trow[f]) for f in spec.get("match_fields", [])])
-                rows.append(_finding(pkg.name, res["name"], f"sum of {spec['detail']} rows", label, field, computed, reported,
-                                     float(spec.get("tolerance", 0)), _line(trow)))
+                label = " / ".join(
+                    [str(trow.get(label_field, ""))] + [str(trow[f]) for f in spec.get("match_fields", [])]
+                )
+                rows.append(
+                    _finding(
+                        pkg.name,
+                        res["name"],
+                        f"sum of {spec['detail']} rows",
+                        label,
+                        field,
+                        computed,
+                        reported,
+                        float(spec.get("tolerance", 0)),
+                        _line(trow),
+                    )
+                )
     return rows
 
 
@@ -94,9 +133,19 @@ def identity_findings(catalog: Catalog) -> list[dict]:
                 if pd.isna(r[lhs]) or any(pd.isna(r[t]) for _, t in terms):
                     continue
                 computed = sum(sign * float(r[t]) for sign, t in terms)
-                rows.append(_finding(pkg.name, res["name"], spec["check"],
-                                     str(r[label_field]) if label_field else "", lhs, computed, r[lhs],
-                                     float(spec.get("tolerance", 0)), _line(r)))
+                rows.append(
+                    _finding(
+                        pkg.name,
+                        res["name"],
+                        spec["check"],
+                        str(r[label_field]) if label_field else "",
+                        lhs,
+                        computed,
+                        r[lhs],
+                        float(spec.get("tolerance", 0)),
+                        _line(r),
+                    )
+                )
     return rows
 
 
@@ -111,9 +160,19 @@ def same_total_findings(catalog: Catalog) -> list[dict]:
     for pkg, res, spec in declared(catalog, "x-sameTotals"):
         mine, other = pkg.frames[res["name"]], pkg.frames[spec["resource"]]
         for field in spec["fields"]:
-            rows.append(_finding(pkg.name, res["name"], f"same total as {spec['resource']}", "all rows", field,
-                                 other[field].fillna(0).sum(), mine[field].fillna(0).sum(),
-                                 float(spec.get("tolerance", 0)), None))
+            rows.append(
+                _finding(
+                    pkg.name,
+                    res["name"],
+                    f"same total as {spec['resource']}",
+                    "all rows",
+                    field,
+                    other[field].fillna(0).sum(),
+                    mine[field].fillna(0).sum(),
+                    float(spec.get("tolerance", 0)),
+                    None,
+                )
+            )
     return rows
 
 

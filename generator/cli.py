@@ -1,4 +1,5 @@
 """transparency: validate the data packages, import recorded crime, build the site."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,53 +17,89 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", default=".", help="project folder holding pyproject.toml and mkdocs.yml (default: .)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="validate every package, compute indicators, write pages and build the site",
-                       description="Validate every package under datapackages/ (and any imported recorded crime), "
-                                   "compute indicators, write the pages and build the site with MkDocs into a temporary "
-                                   "folder that replaces site/ only when everything succeeded.")
-    b.add_argument("--as-at", help="reporting quarter, e.g. 2017Q1 for April-June 2017, or 'latest' for the latest "
-                                   "complete quarter in the imported data (default: pyproject.toml [tool.transparency] "
-                                   "as_at)")
+    b = sub.add_parser(
+        "build",
+        help="validate every package, compute indicators, write pages and build the site",
+        description="Validate every package under datapackages/ (and any imported recorded crime), "
+        "compute indicators, write the pages and build the site with MkDocs into a temporary "
+        "folder that replaces site/ only when everything succeeded.",
+    )
+    b.add_argument(
+        "--as-at",
+        help="reporting quarter, e.g. 2017Q1 for April-June 2017, or 'latest' for the latest "
+        "complete quarter in the imported data (default: pyproject.toml [tool.transparency] "
+        "as_at)",
+    )
     b.add_argument("--datapackages", type=Path, help="folder of curated packages (default: datapackages/)")
     b.add_argument("--imported", type=Path, help="folder of imported packages (default: build/imported/)")
     b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
-    b.add_argument("--generated", type=Path, help="where the generated pages are kept for `mkdocs serve` "
-                                                  "(default: build/generated/)")
-    b.add_argument("--site-url", help="public address of the site, for the sitemap and dataset metadata "
-                                      "(default: $SITE_URL or http://127.0.0.1:8000/)")
-    b.add_argument("--previous", type=Path, help="the previous quarter's built site (a folder with data/all.zip and "
-                                                 "feed.xml), for the What changed page and the feed")
-    b.add_argument("--builtin-only", action="store_true",
-                   help="build from the repository's packages alone, ignoring any imported recorded crime")
+    b.add_argument(
+        "--generated",
+        type=Path,
+        help="where the generated pages are kept for `mkdocs serve` (default: build/generated/)",
+    )
+    b.add_argument(
+        "--site-url",
+        help="public address of the site, for the sitemap and dataset metadata "
+        "(default: $SITE_URL or http://127.0.0.1:8000/)",
+    )
+    b.add_argument(
+        "--previous",
+        type=Path,
+        help="the previous quarter's built site (a folder with data/all.zip and "
+        "feed.xml), for the What changed page and the feed",
+    )
+    b.add_argument(
+        "--builtin-only",
+        action="store_true",
+        help="build from the repository's packages alone, ignoring any imported recorded crime",
+    )
     b.add_argument("--verbose", action="store_true", help="show MkDocs' own log")
 
-    pub = sub.add_parser("publish", help="build the quarter and add it to the archive of quarters (mike, gh-pages)",
-                         description="Build the reporting quarter against the previous published quarter (for What "
-                                     "changed and the feed), then deploy it with mike as its own version "
-                                     "(/2017-18-q1/ and so on) on a git branch, move the 'latest' alias to it and "
-                                     "make the site root redirect there.")
+    pub = sub.add_parser(
+        "publish",
+        help="build the quarter and add it to the archive of quarters (mike, gh-pages)",
+        description="Build the reporting quarter against the previous published quarter (for What "
+        "changed and the feed), then deploy it with mike as its own version "
+        "(/2017-18-q1/ and so on) on a git branch, move the 'latest' alias to it and "
+        "make the site root redirect there.",
+    )
     pub.add_argument("--as-at", help="reporting quarter, e.g. 2017Q2, or 'latest' (default: pyproject.toml)")
     pub.add_argument("--branch", default="gh-pages", help="branch holding the published versions (default: gh-pages)")
     pub.add_argument("--push", action="store_true", help="push the branch to origin afterwards")
     pub.add_argument("--site-url", help="public address of the archive root (default: $SITE_URL)")
 
-    v = sub.add_parser("validate", help="validate every package and print the arithmetic findings",
-                       description="Validate every package (frictionless, foreign keys, cross-package references) "
-                                   "and list printed totals that differ from their rows.")
+    v = sub.add_parser(
+        "validate",
+        help="validate every package and print the arithmetic findings",
+        description="Validate every package (frictionless, foreign keys, cross-package references) "
+        "and list printed totals that differ from their rows.",
+    )
     v.add_argument("--datapackages", type=Path)
     v.add_argument("--imported", type=Path)
 
-    i = sub.add_parser("import-crime", help="import the Met's borough crime file as a data package",
-                       description="Read the Met's 'MPS Borough Level Crime' CSV (a URL or a file), check its layout, "
-                                   "map its categories and boroughs, and write a tidy package to build/imported/. "
-                                   "The file is published on the London Datastore: see crime_source_page in pyproject.toml.")
-    i.add_argument("source", nargs="?", help="URL or path of the CSV file, or a snapshot package folder (default: "
-                                             "crime_source in pyproject.toml [tool.transparency], the committed "
-                                             "snapshot)")
-    i.add_argument("--population", help="CSV of resident population per borough: columns borough, population and "
-                                        "year (the mid-year of each estimate); several years may be given")
-    i.add_argument("--population-year", type=int, help="the mid-year of the estimates, for a population file "
-                                                       "with no year column")
+    i = sub.add_parser(
+        "import-crime",
+        help="import the Met's borough crime file as a data package",
+        description="Read the Met's 'MPS Borough Level Crime' CSV (a URL or a file), check its layout, "
+        "map its categories and boroughs, and write a tidy package to build/imported/. "
+        "The file is published on the London Datastore: see crime_source_page in pyproject.toml.",
+    )
+    i.add_argument(
+        "source",
+        nargs="?",
+        help="URL or path of the CSV file, or a snapshot package folder (default: "
+        "crime_source in pyproject.toml [tool.transparency], the committed "
+        "snapshot)",
+    )
+    i.add_argument(
+        "--population",
+        help="CSV of resident population per borough: columns borough, population and "
+        "year (the mid-year of each estimate); several years may be given",
+    )
+    i.add_argument(
+        "--population-year", type=int, help="the mid-year of the estimates, for a population file with no year column"
+    )
     i.add_argument("--datapackages", type=Path)
     i.add_argument("--imported", type=Path)
     return p
@@ -76,17 +113,20 @@ def run(args) -> int:
         site_dir=args.site_dir.resolve() if getattr(args, "site_dir", None) else None,
         generated=args.generated.resolve() if getattr(args, "generated", None) else None,
         as_at=parse_as_at(args.as_at) if getattr(args, "as_at", None) else None,
-        previous=args.previous.resolve() if getattr(args, "previous", None) else None)
+        previous=args.previous.resolve() if getattr(args, "previous", None) else None,
+    )
     if args.command == "validate":
         from .checks import run_checks
         from .packages import load_catalog
 
-        catalog = load_catalog(config.datapackages, config.imported)
+        catalog = load_catalog(config.datapackages, config.imported, cache=config.validated)
         findings = run_checks(catalog)
         print(f"{len(catalog)} packages valid.")
         for r in findings[findings.status != "exact"].itertuples():
-            print(f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:,.12g}, "
-                  f"rows give {r.computed:,.12g} (tolerance {r.tolerance:g})")
+            print(
+                f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:,.12g}, "
+                f"rows give {r.computed:,.12g} (tolerance {r.tolerance:g})"
+            )
         return 0
     if args.command == "publish":
         from .publish import publish
@@ -100,11 +140,12 @@ def run(args) -> int:
 
         source = args.source or (str(config.root / config.crime_source) if config.crime_source else "")
         if not source:
-            raise DataError("no crime file given: pass its URL or path, or set crime_source in pyproject.toml; "
-                            f"the files are published at {config.crime_source_page}")
-        catalog = load_catalog(config.datapackages)
-        path = import_crime(source, config.imported / "recorded-crime", catalog, args.population,
-                            args.population_year)
+            raise DataError(
+                "no crime file given: pass its URL or path, or set crime_source in pyproject.toml; "
+                f"the files are published at {config.crime_source_page}"
+            )
+        catalog = load_catalog(config.datapackages, cache=config.validated)
+        path = import_crime(source, config.imported / "recorded-crime", catalog, args.population, args.population_year)
         print(f"Imported recorded crime to {path.parent}")
         return 0
     if args.command == "build":
@@ -114,8 +155,10 @@ def run(args) -> int:
             config = config.with_overrides(imported=config.root / "build" / "no-imported-packages")
         clean_stale(config)
         report = build(config, site_url=args.site_url, verbose=args.verbose)
-        print(f"Built {report.pages} pages and {report.files} downloads into {config.site_dir} "
-              f"(as at {report.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'}).")
+        print(
+            f"Built {report.pages} pages and {report.files} downloads into {config.site_dir} "
+            f"(as at {report.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'})."
+        )
         print("Stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
         return 0
     return EXIT_INTERNAL

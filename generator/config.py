@@ -1,4 +1,5 @@
 """Project settings from pyproject.toml [tool.transparency]; the CLI may override them."""
+
 from __future__ import annotations
 
 import datetime
@@ -20,14 +21,14 @@ class Quarter:
     q: int
 
     @classmethod
-    def parse(cls, text: str) -> "Quarter":
+    def parse(cls, text: str) -> Quarter:
         m = QUARTER_RE.match(str(text).strip())
         if not m:
             raise DataError(f"reporting quarter '{text}' is not of the form YYYYQn (e.g. 2017Q1 for April-June 2017)")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
-    def containing(cls, month: str) -> "Quarter":
+    def containing(cls, month: str) -> Quarter:
         """The quarter a month (YYYY-MM) falls in: January-March belong to the financial year before."""
         y, m = map(int, month.split("-"))
         return cls(y, (m - 4) // 3 + 1) if m >= 4 else cls(y - 1, 4)
@@ -44,7 +45,7 @@ class Quarter:
         return out
 
     @property
-    def previous(self) -> "Quarter":
+    def previous(self) -> Quarter:
         return Quarter(self.year, self.q - 1) if self.q > 1 else Quarter(self.year - 1, 4)
 
     @property
@@ -64,7 +65,7 @@ class Quarter:
         first = datetime.date(last.year - (last.month < 12), last.month % 12 + 1, 1)
         return f"{first:%B %Y}-{last:%B %Y}"
 
-    def year_earlier(self) -> "Quarter":
+    def year_earlier(self) -> Quarter:
         return Quarter(self.year - 1, self.q)
 
     @property
@@ -91,11 +92,12 @@ class Config:
     imported: Path
     site_dir: Path
     generated: Path
+    validated: Path | None = None  # packages frictionless has passed, by content hash
     crime_source_page: str = ""
     crime_source: str = ""  # URL, file or snapshot folder import-crime reads when given none
     previous: Path | None = None  # the previous quarter's built site, for "What changed"
 
-    def with_overrides(self, **kw) -> "Config":
+    def with_overrides(self, **kw) -> Config:
         kw = {k: v for k, v in kw.items() if v is not None}
         return replace(self, **kw)
 
@@ -113,6 +115,7 @@ def load_config(root: Path | str = ".") -> Config:
         imported=root / settings.get("imported", "build/imported"),
         site_dir=root / settings.get("site_dir", "site"),
         generated=root / settings.get("generated", "build/generated"),
+        validated=root / settings.get("validated", "build/validated"),
         crime_source_page=settings.get("crime_source_page", ""),
         crime_source=settings.get("crime_source", ""),
     )

@@ -7,6 +7,7 @@ and area names are rows of the indicator-definitions package, matched after
 normalising case, spacing and punctuation. Whatever does not match stops the
 import, every problem listed at once with the row that fixes it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,15 +30,15 @@ from .errors import DataError, raise_all
 from .packages import Catalog
 
 MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
-COUNT_RE = r"[0-9]{1,9}"          # ASCII digits only, below a billion offences in a cell
-FIRST_YEAR = 2000                 # months before this are not plausible for these files
-MAX_COLUMNS = 1000                # checked on the header, before any row is parsed
+COUNT_RE = r"[0-9]{1,9}"  # ASCII digits only, below a billion offences in a cell
+FIRST_YEAR = 2000  # months before this are not plausible for these files
+MAX_COLUMNS = 1000  # checked on the header, before any row is parsed
 MAX_BYTES = 256 * 1024 * 1024
-MAX_LISTED = 100                  # problems of one kind collected before the rest are only counted
-MIN_TRUNCATION_WIDTH = 20         # labels cut at a fixed width of at least this many characters
-INCOMPLETE_SHARE = 0.2            # a month holding under a fifth of the median month is incomplete
-DOWNLOAD_READ_TIMEOUT = 30        # seconds one read may wait
-DOWNLOAD_DEADLINE = 300           # seconds the whole download may take
+MAX_LISTED = 100  # problems of one kind collected before the rest are only counted
+MIN_TRUNCATION_WIDTH = 20  # labels cut at a fixed width of at least this many characters
+INCOMPLETE_SHARE = 0.2  # a month holding under a fifth of the median month is incomplete
+DOWNLOAD_READ_TIMEOUT = 30  # seconds one read may wait
+DOWNLOAD_DEADLINE = 300  # seconds the whole download may take
 ROLES = ("major", "minor", "borough", "ward_name", "ward_code")
 REQUIRED_ROLES = ("major", "minor", "borough")
 DEFINITIONS = "datapackages/indicator-definitions"
@@ -57,6 +58,7 @@ def csv_row(*cells) -> str:
 @dataclass
 class Definitions:
     """The indicator-definitions tables the importer matches against, keyed for normalised lookup."""
+
     columns: dict[str, str]
     exact: dict[tuple[str, str], str]
     wildcard: dict[str, str]
@@ -64,24 +66,37 @@ class Definitions:
     boroughs: dict[str, str]  # code -> name
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog) -> "Definitions":
+    def from_catalog(cls, catalog: Catalog) -> Definitions:
         f = catalog["indicator-definitions"].frames
         cmap = f["category-map"]
         return cls(
             columns={key(r.alias): r.role for r in f["column-aliases"].itertuples()},
-            exact={(key(r.edition_major), key(r.edition_minor)): r.category_id for r in cmap.itertuples()
-                   if r.edition_minor != "*"},
+            exact={
+                (key(r.edition_major), key(r.edition_minor)): r.category_id
+                for r in cmap.itertuples()
+                if r.edition_minor != "*"
+            },
             wildcard={key(r.edition_major): r.category_id for r in cmap.itertuples() if r.edition_minor == "*"},
             areas={key(r.alias): (r.area_code, r.kind) for r in f["area-aliases"].itertuples()},
-            boroughs=dict(zip(catalog["boroughs"].frames["boroughs"].code, catalog["boroughs"].frames["boroughs"].name)))
+            boroughs=dict(
+                zip(
+                    catalog["boroughs"].frames["boroughs"].code,
+                    catalog["boroughs"].frames["boroughs"].name,
+                    strict=False,
+                )
+            ),
+        )
 
     def category(self, major: str, minor: str, widths: tuple[int, int]) -> tuple[str | None, str]:
         """The canonical category of a label pair, and how it matched."""
         km, kn = key(major), key(minor)
         cut_major = len(major) == widths[0] >= MIN_TRUNCATION_WIDTH
         cut_minor = len(minor) == widths[1] >= MIN_TRUNCATION_WIDTH
-        majors = [km] + ([m for m in sorted({m for m, _ in self.exact} | set(self.wildcard))
-                          if m != km and m.startswith(km)] if cut_major else [])
+        majors = [km] + (
+            [m for m in sorted({m for m, _ in self.exact} | set(self.wildcard)) if m != km and m.startswith(km)]
+            if cut_major
+            else []
+        )
         for m in majors:
             if (m, kn) in self.exact:
                 return self.exact[(m, kn)], "exact"
@@ -109,8 +124,8 @@ class Definitions:
 
 @dataclass
 class Layout:
-    columns: dict[str, int]          # role -> column index
-    months: list[tuple[int, str]]    # (column index, YYYY-MM), in calendar order
+    columns: dict[str, int]  # role -> column index
+    months: list[tuple[int, str]]  # (column index, YYYY-MM), in calendar order
 
 
 def month_index(month: str) -> int:
@@ -135,29 +150,56 @@ def parse_layout(header: list[str], label: str, defs: Definitions, last_year: in
         m = MONTH_RE.match(name.strip())
         if role:
             if role in columns:
-                problems.append(DataError(f"a second {role} column (the first is '{header[columns[role]]}')",
-                                          path=label, row=1, field=name))
+                problems.append(
+                    DataError(
+                        f"a second {role} column (the first is '{header[columns[role]]}')",
+                        path=label,
+                        row=1,
+                        field=name,
+                    )
+                )
             columns[role] = i
         elif m and 1 <= int(m.group(2)) <= 12 and FIRST_YEAR <= int(m.group(1)) <= last_year:
             months.append((i, f"{m.group(1)}-{m.group(2)}"))
         elif m:
-            problems.append(DataError(f"month '{name}' is outside {FIRST_YEAR}-{last_year} or not a month of the year",
-                                      path=label, row=1, field=name))
+            problems.append(
+                DataError(
+                    f"month '{name}' is outside {FIRST_YEAR}-{last_year} or not a month of the year",
+                    path=label,
+                    row=1,
+                    field=name,
+                )
+            )
         else:
-            problems.append(DataError(
-                f"column '{name}' is neither a known label column nor a month (YYYYMM); if it is a label column, add "
-                f"a row to {DEFINITIONS}/column-aliases.csv: {csv_row(name, 'ROLE', '')} with ROLE one of "
-                f"{', '.join(ROLES)}", path=label, row=1, field=name))
+            problems.append(
+                DataError(
+                    f"column '{name}' is neither a known label column nor a month (YYYYMM); if it is a label "
+                    "column, add "
+                    f"a row to {DEFINITIONS}/column-aliases.csv: {csv_row(name, 'ROLE', '')} with ROLE one of "
+                    f"{', '.join(ROLES)}",
+                    path=label,
+                    row=1,
+                    field=name,
+                )
+            )
     missing = [r for r in REQUIRED_ROLES if r not in columns]
     if missing:
-        problems.append(DataError(f"no column for {', '.join(missing)} (the header starts: {', '.join(header[:6])}); "
-                                  f"known names are in {DEFINITIONS}/column-aliases.csv", path=label, row=1))
+        problems.append(
+            DataError(
+                f"no column for {', '.join(missing)} (the header starts: {', '.join(header[:6])}); "
+                f"known names are in {DEFINITIONS}/column-aliases.csv",
+                path=label,
+                row=1,
+            )
+        )
     if not months and not problems:
         problems.append(DataError("no month columns (YYYYMM) found", path=label, row=1))
     seen: dict[str, str] = {}
     for i, m in months:
         if m in seen:
-            problems.append(DataError(f"month {m} appears twice (also '{seen[m]}')", path=label, row=1, field=header[i]))
+            problems.append(
+                DataError(f"month {m} appears twice (also '{seen[m]}')", path=label, row=1, field=header[i])
+            )
         seen[m] = header[i]
     raise_all(problems, f"{label}: the header has {len(problems)} problems")
     months.sort(key=lambda im: im[1])
@@ -165,17 +207,21 @@ def parse_layout(header: list[str], label: str, defs: Definitions, last_year: in
     first, last = month_index(months[0][1]), month_index(months[-1][1])
     gaps = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1) if i not in present]
     if gaps:
-        raise DataError(f"{len(gaps)} month(s) missing between {months[0][1]} and {months[-1][1]}: "
-                        f"{', '.join(gaps[:12])}{' ...' if len(gaps) > 12 else ''}; windows are calendar months, so a "
-                        "file with a gap cannot be used", path=label, row=1)
+        raise DataError(
+            f"{len(gaps)} month(s) missing between {months[0][1]} and {months[-1][1]}: "
+            f"{', '.join(gaps[:12])}{' ...' if len(gaps) > 12 else ''}; windows are calendar months, so a "
+            "file with a gap cannot be used",
+            path=label,
+            row=1,
+        )
     return Layout(columns, months)
 
 
 @dataclass
 class Tidy:
-    crime: pd.DataFrame     # one row per source row and month
-    labels: pd.DataFrame    # the edition's label pairs and the category each counts towards
-    wards: pd.DataFrame     # ward code, name and borough, when the file is at ward level
+    crime: pd.DataFrame  # one row per source row and month
+    labels: pd.DataFrame  # the edition's label pairs and the category each counts towards
+    wards: pd.DataFrame  # ward code, name and borough, when the file is at ward level
     complete: tuple[str, str]
     incomplete: list[str]
 
@@ -193,15 +239,19 @@ def tidy(text: str, label: str, defs: Definitions, last_year: int | None = None)
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
-                problems.append(DataError(f"row has {len(row)} cells; the header has {len(header)}", path=label,
-                                          row=reader.line_num))
+                problems.append(
+                    DataError(
+                        f"row has {len(row)} cells; the header has {len(header)}", path=label, row=reader.line_num
+                    )
+                )
                 continue
             labels_of.append(tuple(row[layout.columns[r]].strip() if r in layout.columns else "" for r in ROLES))
             cells.append([row[i].strip() for i, _ in layout.months])
             lines.append(reader.line_num)
     except csv.Error as exc:
-        raise DataError(f"malformed CSV ({exc}); check the quotes on this line", path=label,
-                        row=reader.line_num) from None
+        raise DataError(
+            f"malformed CSV ({exc}); check the quotes on this line", path=label, row=reader.line_num
+        ) from None
     if not lines:
         raise_all(problems or [DataError("no data rows", path=label)], f"{label}: {len(problems)} problems")
     rows = pd.DataFrame(labels_of, columns=list(ROLES))
@@ -221,14 +271,22 @@ def tidy(text: str, label: str, defs: Definitions, last_year: int | None = None)
     labels = matched.reset_index(drop=True)
     labels.insert(0, "label_id", range(1, len(labels) + 1))
     rows = rows.merge(labels[["label_id", "major", "minor"]], on=["major", "minor"], how="left")
-    wide = pd.concat([rows[["area_code", "area_kind", "ward_code", "label_id", "category_id", "source_row"]],
-                      counts], axis=1)
-    crime = wide.melt(id_vars=["area_code", "area_kind", "ward_code", "label_id", "category_id", "source_row"],
-                      var_name="month", value_name="count")
+    wide = pd.concat(
+        [rows[["area_code", "area_kind", "ward_code", "label_id", "category_id", "source_row"]], counts], axis=1
+    )
+    crime = wide.melt(
+        id_vars=["area_code", "area_kind", "ward_code", "label_id", "category_id", "source_row"],
+        var_name="month",
+        value_name="count",
+    )
     crime = crime[["area_code", "area_kind", "ward_code", "month", "label_id", "category_id", "count", "source_row"]]
     crime = crime.sort_values(["area_code", "ward_code", "label_id", "month"], kind="stable").reset_index(drop=True)
-    wards = (rows[rows.ward_code != ""][["ward_code", "ward_name", "area_code"]].drop_duplicates()
-             .sort_values("ward_code").reset_index(drop=True))
+    wards = (
+        rows[rows.ward_code != ""][["ward_code", "ward_name", "area_code"]]
+        .drop_duplicates()
+        .sort_values("ward_code")
+        .reset_index(drop=True)
+    )
     labels = labels.rename(columns={"major": "major_category", "minor": "minor_category"})
     return Tidy(crime, labels, wards, complete, incomplete)
 
@@ -239,11 +297,16 @@ def check_counts(counts: pd.DataFrame, rows: pd.DataFrame, header, layout: Layou
     if not ok.all().all():
         bad = (~ok).to_numpy().nonzero()
         month_header = {m: header[i] for i, m in layout.months}
-        for r, c in list(zip(*bad))[:MAX_LISTED]:
+        for r, c in list(zip(*bad, strict=False))[:MAX_LISTED]:
             month = counts.columns[c]
-            problems.append(DataError(f"count {counts.iat[r, c]!r} is not a whole number of offences (0 to 999,999,999, "
-                                      "digits only)", path=label, row=int(rows.source_row.iat[r]),
-                                      field=month_header[month]))
+            problems.append(
+                DataError(
+                    f"count {counts.iat[r, c]!r} is not a whole number of offences (0 to 999,999,999, digits only)",
+                    path=label,
+                    row=int(rows.source_row.iat[r]),
+                    field=month_header[month],
+                )
+            )
         if len(bad[0]) > MAX_LISTED:
             problems.append(DataError(f"{len(bad[0]) - MAX_LISTED:,} more counts like these", path=label))
     return problems
@@ -260,28 +323,39 @@ def match_categories(rows: pd.DataFrame, defs: Definitions, header, layout: Layo
             where = rows[(rows.major == major) & (rows.minor == minor)].source_row
             guess = defs.suggest_category(major, minor)
             hint = f" (likely {guess})" if guess else ""
-            problems.append(DataError(
-                f"crime category '{major} / {minor}' is not mapped ({len(where)} row(s)); add this row to "
-                f"{DEFINITIONS}/category-map.csv: {csv_row(major, minor, guess or 'CATEGORY_ID', '')}{hint}",
-                path=label, row=int(where.iloc[0]), field=header[layout.columns["minor"]]))
+            problems.append(
+                DataError(
+                    f"crime category '{major} / {minor}' is not mapped ({len(where)} row(s)); add this row to "
+                    f"{DEFINITIONS}/category-map.csv: {csv_row(major, minor, guess or 'CATEGORY_ID', '')}{hint}",
+                    path=label,
+                    row=int(where.iloc[0]),
+                    field=header[layout.columns["minor"]],
+                )
+            )
         else:
             matched.append({"major": major, "minor": minor, "category_id": category, "matched_by": how})
-    categories = [found[p] or "" for p in zip(rows.major, rows.minor)]
+    categories = [found[p] or "" for p in zip(rows.major, rows.minor, strict=False)]
     return categories, pd.DataFrame(matched, columns=["major", "minor", "category_id", "matched_by"]), problems
 
 
 def match_areas(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str):
     problems, codes, kinds = [], [], []
     seen_unknown = set()
-    for name, line in zip(rows.borough, rows.source_row):
+    for name, line in zip(rows.borough, rows.source_row, strict=False):
         code, kind = defs.areas.get(key(name), ("", ""))
         if not code and name not in seen_unknown:
             seen_unknown.add(name)
             guess = defs.suggest_area(name)
             row = csv_row(name, *(guess or ("AREA_CODE", "borough or non-borough")))
-            problems.append(DataError(f"area '{name}' is not a known borough or non-borough area; add this row to "
-                                      f"{DEFINITIONS}/area-aliases.csv: {row}", path=label, row=int(line),
-                                      field=header[layout.columns["borough"]]))
+            problems.append(
+                DataError(
+                    f"area '{name}' is not a known borough or non-borough area; add this row to "
+                    f"{DEFINITIONS}/area-aliases.csv: {row}",
+                    path=label,
+                    row=int(line),
+                    field=header[layout.columns["borough"]],
+                )
+            )
         codes.append(code)
         kinds.append(kind)
     return codes, kinds, problems
@@ -291,20 +365,37 @@ def check_rows(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, la
     problems = []
     if "ward_code" in layout.columns:
         for line in rows.source_row[rows.ward_code == ""]:
-            problems.append(DataError("a ward row needs its ward code", path=label, row=int(line),
-                                      field=header[layout.columns["ward_code"]]))
+            problems.append(
+                DataError(
+                    "a ward row needs its ward code",
+                    path=label,
+                    row=int(line),
+                    field=header[layout.columns["ward_code"]],
+                )
+            )
     ident = ["major", "minor", "borough", "ward_code"]
     dup = rows.duplicated(subset=ident, keep=False)
     for _, group in rows[dup].groupby(ident, sort=False):
         first, *others = group.source_row.tolist()
         where = f"{group.borough.iloc[0]}" + (f", ward {group.ward_code.iloc[0]}" if group.ward_code.iloc[0] else "")
-        problems.append(DataError(f"'{group.major.iloc[0]} / {group.minor.iloc[0]}' for {where} appears again on "
-                                  f"row(s) {', '.join(map(str, others))}", path=label, row=int(first)))
+        problems.append(
+            DataError(
+                f"'{group.major.iloc[0]} / {group.minor.iloc[0]}' for {where} appears again on "
+                f"row(s) {', '.join(map(str, others))}",
+                path=label,
+                row=int(first),
+            )
+        )
     absent = [name for code, name in defs.boroughs.items() if code not in set(rows.area_code)]
     if absent and not problems:
-        problems.append(DataError(f"no rows for {len(absent)} borough(s): {', '.join(absent[:5])}"
-                                  f"{' ...' if len(absent) > 5 else ''}; every borough must be in the file",
-                                  path=label, field=header[layout.columns["borough"]]))
+        problems.append(
+            DataError(
+                f"no rows for {len(absent)} borough(s): {', '.join(absent[:5])}"
+                f"{' ...' if len(absent) > 5 else ''}; every borough must be in the file",
+                path=label,
+                field=header[layout.columns["borough"]],
+            )
+        )
     return problems
 
 
@@ -323,8 +414,12 @@ def complete_months(counts: pd.DataFrame, label: str) -> tuple[tuple[str, str], 
         raise DataError("no complete month: every month holds far fewer offences than usual", path=label)
     inside = [m for m in months[lo:hi] if low[m]]
     if inside:
-        raise DataError(f"month(s) {', '.join(inside)} hold under {INCOMPLETE_SHARE:.0%} of a typical month's offences; "
-                        "an incomplete month inside the file cannot be used", path=label, field=inside[0])
+        raise DataError(
+            f"month(s) {', '.join(inside)} hold under {INCOMPLETE_SHARE:.0%} of a typical month's offences; "
+            "an incomplete month inside the file cannot be used",
+            path=label,
+            field=inside[0],
+        )
     return (months[lo], months[hi - 1]), months[:lo] + months[hi:]
 
 
@@ -349,8 +444,9 @@ def download(url: str, target: Path) -> Path:
         with urllib.request.urlopen(url, timeout=DOWNLOAD_READ_TIMEOUT) as resp, open(target, "wb") as out:
             ctype = resp.headers.get("Content-Type", "")
             if "html" in ctype:
-                raise DataError(f"this is a web page ({ctype}), not the CSV file; use the file's download link",
-                                path=url)
+                raise DataError(
+                    f"this is a web page ({ctype}), not the CSV file; use the file's download link", path=url
+                )
             expected = resp.headers.get("Content-Length")
             total = 0
             while chunk := resp.read1(1 << 16):
@@ -378,26 +474,36 @@ def read_text(path: Path, label: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", path=label, row=line) from None
+        raise DataError(
+            f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", path=label, row=line
+        ) from None
     if text.lstrip().lower().startswith(("<!doctype html", "<html")):
         raise DataError("this is a web page, not the CSV file", path=label)
     return text
 
 
-POPULATION_COLUMNS = {"area": ("borough", "boroughname", "area", "areaname", "name"),
-                      "population": ("population", "residents", "allages"), "year": ("year", "midyear")}
+POPULATION_COLUMNS = {
+    "area": ("borough", "boroughname", "area", "areaname", "name"),
+    "population": ("population", "residents", "allages"),
+    "year": ("year", "midyear"),
+}
 
 
 def read_population(path: Path, defs: Definitions, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Resident population per borough and mid-year: (area_code, year, population), and the names not used."""
     label = str(path)
     frame = pd.read_csv(io.StringIO(read_text(path, label)), dtype=str, keep_default_na=False)
-    cols = {role: next((c for c in frame.columns if key(c) in names), None) for role, names in POPULATION_COLUMNS.items()}
+    cols = {
+        role: next((c for c in frame.columns if key(c) in names), None) for role, names in POPULATION_COLUMNS.items()
+    }
     if not cols["area"] or not cols["population"]:
-        raise DataError("expected a borough column and a population column (e.g. 'borough,population')", path=label, row=1)
+        raise DataError(
+            "expected a borough column and a population column (e.g. 'borough,population')", path=label, row=1
+        )
     if not cols["year"] and year is None:
-        raise DataError("say which mid-year the population is for: add a 'year' column or pass --population-year",
-                        path=label, row=1)
+        raise DataError(
+            "say which mid-year the population is for: add a 'year' column or pass --population-year", path=label, row=1
+        )
     rows, problems, unused = [], [], []
     for i, r in enumerate(frame.to_dict("records"), start=2):
         name, pop = r[cols["area"]].strip(), r[cols["population"]].strip().replace(",", "")
@@ -407,21 +513,32 @@ def read_population(path: Path, defs: Definitions, year: int | None = None) -> t
             unused.append(name)  # the City of London, say, which the Met does not police
             continue
         if not re.fullmatch(r"[0-9]{1,9}", pop) or int(pop) == 0:
-            problems.append(DataError(f"population {pop!r} is not a positive whole number", path=label, row=i,
-                                      field=cols["population"]))
+            problems.append(
+                DataError(
+                    f"population {pop!r} is not a positive whole number", path=label, row=i, field=cols["population"]
+                )
+            )
         elif not re.fullmatch(r"(19|20)[0-9]{2}", y):
             problems.append(DataError(f"year {y!r} is not a year", path=label, row=i, field=cols["year"]))
         else:
             rows.append((code, int(y), int(pop), i))
     out = pd.DataFrame(rows, columns=["area_code", "year", "population", "row"])
     for (code, y), group in out[out.duplicated(["area_code", "year"], keep=False)].groupby(["area_code", "year"]):
-        problems.append(DataError(f"{defs.boroughs[code]} has {len(group)} populations for {y}", path=label,
-                                  row=int(group.row.iloc[1])))
+        problems.append(
+            DataError(
+                f"{defs.boroughs[code]} has {len(group)} populations for {y}", path=label, row=int(group.row.iloc[1])
+            )
+        )
     for y in sorted(out.year.unique()):
         missing = [n for c, n in defs.boroughs.items() if c not in set(out[out.year == y].area_code)]
         if missing:
-            problems.append(DataError(f"no {y} population for {len(missing)} borough(s): {', '.join(missing[:5])}",
-                                      path=label, field=cols["population"]))
+            problems.append(
+                DataError(
+                    f"no {y} population for {len(missing)} borough(s): {', '.join(missing[:5])}",
+                    path=label,
+                    field=cols["population"],
+                )
+            )
     if out.empty and not problems:
         problems.append(DataError("no borough populations found", path=label))
     raise_all(problems, f"{label}: {len(problems)} problems")
@@ -439,33 +556,55 @@ def schema(fields: list[tuple], primary_key: list[str]) -> dict:
 
 
 REQUIRED = {"required": True}
-CRIME_SCHEMA = schema([
-    ("area_code", "string", "Borough GSS code, or a code for the file's non-borough areas (airports, unknown).", REQUIRED),
-    ("area_kind", "string", "borough or non-borough.", {"required": True, "enum": ["borough", "non-borough"]}),
-    ("ward_code", "string", "Ward GSS code (E05) for a ward-level file; empty for a borough-level file."),
-    ("month", "string", "YYYY-MM", {"required": True, "pattern": r"^\d{4}-\d{2}$"}),
-    ("label_id", "integer", "The edition's category labels (resource edition-labels).", REQUIRED),
-    ("category_id", "string", "Canonical category (indicator-definitions/categories).", REQUIRED),
-    ("count", "integer", "Offences recorded.", {"required": True, "minimum": 0}),
-    ("source_row", "integer", "Line of the source file this count comes from.", REQUIRED)],
-    ["area_code", "ward_code", "label_id", "month"])
-LABELS_SCHEMA = schema([
-    ("label_id", "integer", "", REQUIRED),
-    ("major_category", "string", "Major category exactly as printed in the file.", REQUIRED),
-    ("minor_category", "string", "Minor category exactly as printed in the file.", REQUIRED),
-    ("category_id", "string", "Canonical category it counts towards.", REQUIRED),
-    ("matched_by", "string", "How the label matched a row of indicator-definitions/category-map.", REQUIRED)],
-    ["label_id"])
-WARDS_SCHEMA = schema([
-    ("ward_code", "string", "Ward GSS code as printed in the file.", REQUIRED),
-    ("ward_name", "string", "Ward name as printed in the file."),
-    ("area_code", "string", "Borough (or non-borough area) the file places the ward in.", REQUIRED)], ["ward_code"])
-POP_SCHEMA = schema([
-    ("area_code", "string", "Borough GSS code.", REQUIRED),
-    ("year", "integer", "Mid-year of the estimate (30 June).", REQUIRED),
-    ("population", "integer", "Resident population.", {"required": True, "minimum": 1})], ["area_code", "year"])
-LICENCE = {"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-           "title": "Open Government Licence v3.0"}
+CRIME_SCHEMA = schema(
+    [
+        (
+            "area_code",
+            "string",
+            "Borough GSS code, or a code for the file's non-borough areas (airports, unknown).",
+            REQUIRED,
+        ),
+        ("area_kind", "string", "borough or non-borough.", {"required": True, "enum": ["borough", "non-borough"]}),
+        ("ward_code", "string", "Ward GSS code (E05) for a ward-level file; empty for a borough-level file."),
+        ("month", "string", "YYYY-MM", {"required": True, "pattern": r"^\d{4}-\d{2}$"}),
+        ("label_id", "integer", "The edition's category labels (resource edition-labels).", REQUIRED),
+        ("category_id", "string", "Canonical category (indicator-definitions/categories).", REQUIRED),
+        ("count", "integer", "Offences recorded.", {"required": True, "minimum": 0}),
+        ("source_row", "integer", "Line of the source file this count comes from.", REQUIRED),
+    ],
+    ["area_code", "ward_code", "label_id", "month"],
+)
+LABELS_SCHEMA = schema(
+    [
+        ("label_id", "integer", "", REQUIRED),
+        ("major_category", "string", "Major category exactly as printed in the file.", REQUIRED),
+        ("minor_category", "string", "Minor category exactly as printed in the file.", REQUIRED),
+        ("category_id", "string", "Canonical category it counts towards.", REQUIRED),
+        ("matched_by", "string", "How the label matched a row of indicator-definitions/category-map.", REQUIRED),
+    ],
+    ["label_id"],
+)
+WARDS_SCHEMA = schema(
+    [
+        ("ward_code", "string", "Ward GSS code as printed in the file.", REQUIRED),
+        ("ward_name", "string", "Ward name as printed in the file."),
+        ("area_code", "string", "Borough (or non-borough area) the file places the ward in.", REQUIRED),
+    ],
+    ["ward_code"],
+)
+POP_SCHEMA = schema(
+    [
+        ("area_code", "string", "Borough GSS code.", REQUIRED),
+        ("year", "integer", "Mid-year of the estimate (30 June).", REQUIRED),
+        ("population", "integer", "Resident population.", {"required": True, "minimum": 1}),
+    ],
+    ["area_code", "year"],
+)
+LICENCE = {
+    "name": "OGL-UK-3.0",
+    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    "title": "Open Government Licence v3.0",
+}
 
 
 def snapshot_source(source: str) -> tuple[str, dict] | None:
@@ -479,15 +618,25 @@ def snapshot_source(source: str) -> tuple[str, dict] | None:
     data = descriptor_path.parent / res["path"]
     digest = hashlib.sha256(data.read_bytes()).hexdigest()
     if digest != res.get("hash", "").removeprefix("sha256:"):
-        raise DataError(f"the snapshot's sha256 is {digest}, not the {res.get('hash')} its descriptor records: the file "
-                        "was changed after it was taken", path=data)
+        raise DataError(
+            f"the snapshot's sha256 is {digest}, not the {res.get('hash')} its descriptor records: the file "
+            "was changed after it was taken",
+            path=data,
+        )
     src = d["sources"][0]
-    return str(data), {"title": src["title"], "path": src["path"], "edition": d.get("x-edition", ""),
-                       "retrieved": d.get("x-retrieved", ""), "sha256": digest, "snapshot": descriptor_path.parent.name}
+    return str(data), {
+        "title": src["title"],
+        "path": src["path"],
+        "edition": d.get("x-edition", ""),
+        "retrieved": d.get("x-retrieved", ""),
+        "sha256": digest,
+        "snapshot": descriptor_path.parent.name,
+    }
 
 
-def import_crime(source: str, out_dir: Path, catalog: Catalog, population: str | None = None,
-                 population_year: int | None = None) -> Path:
+def import_crime(
+    source: str, out_dir: Path, catalog: Catalog, population: str | None = None, population_year: int | None = None
+) -> Path:
     """Write the tidy recorded-crime package to out_dir, replacing the previous one only when the import succeeded."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -501,50 +650,100 @@ def import_crime(source: str, out_dir: Path, catalog: Catalog, population: str |
         raw = path.read_bytes()
         t = tidy(read_text(path, source), source, defs)
         level = "ward" if not t.wards.empty else "borough"
-        provenance = snap[1] if snap else {
-            "title": f"MPS {level.title()} Level Crime, London Datastore",
-            "path": source if "://" in source else Path(source).name,
-            "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
-                       + (f"; incomplete, not used: {', '.join(map(month_name, t.incomplete))}" if t.incomplete else ""),
-            "sha256": hashlib.sha256(raw).hexdigest()}
+        provenance = (
+            snap[1]
+            if snap
+            else {
+                "title": f"MPS {level.title()} Level Crime, London Datastore",
+                "path": source if "://" in source else Path(source).name,
+                "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
+                + (f"; incomplete, not used: {', '.join(map(month_name, t.incomplete))}" if t.incomplete else ""),
+                "sha256": hashlib.sha256(raw).hexdigest(),
+            }
+        )
         stage = tmp / "package"
         stage.mkdir()
         resources = []
 
         def add(name, frame, title, description, table_schema):
             frame.to_csv(stage / f"{name}.csv", index=False, lineterminator="\n")
-            resources.append({"name": name, "path": f"{name}.csv", "title": title, "description": description,
-                              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                              "profile": "tabular-data-resource", "schema": table_schema})
+            resources.append(
+                {
+                    "name": name,
+                    "path": f"{name}.csv",
+                    "title": title,
+                    "description": description,
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "profile": "tabular-data-resource",
+                    "schema": table_schema,
+                }
+            )
 
-        add("recorded-crime", t.crime, f"Recorded crime by {level} and month",
+        add(
+            "recorded-crime",
+            t.crime,
+            f"Recorded crime by {level} and month",
             "Offences per source row (area, category label) and month, tidied from the Met's wide file. Non-borough "
-            "areas are kept and flagged; they count towards London's total but never towards a borough.", CRIME_SCHEMA)
-        add("edition-labels", t.labels, "Category labels in this edition",
+            "areas are kept and flagged; they count towards London's total but never towards a borough.",
+            CRIME_SCHEMA,
+        )
+        add(
+            "edition-labels",
+            t.labels,
+            "Category labels in this edition",
             "Every (major, minor) label pair of the imported file and the canonical category it counts towards.",
-            LABELS_SCHEMA)
+            LABELS_SCHEMA,
+        )
         if level == "ward":
-            add("wards", t.wards, "Wards in this edition", "Every ward of the file, with the borough it lies in.",
-                WARDS_SCHEMA)
+            add(
+                "wards",
+                t.wards,
+                "Wards in this edition",
+                "Every ward of the file, with the borough it lies in.",
+                WARDS_SCHEMA,
+            )
         sources = [provenance]
         if population:
             pop, unused = read_population(Path(population), defs, population_year)
             years = sorted(pop.year.unique())
-            add("population", pop, "Resident population by borough",
+            add(
+                "population",
+                pop,
+                "Resident population by borough",
                 f"Mid-year resident population estimates ({', '.join(map(str, years))}), for rates per 1,000 residents."
-                + (f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
-                   if unused else ""), POP_SCHEMA)
-            sources.append({"title": "Resident population by borough (ONS mid-year estimates)",
-                            "path": Path(population).name, "years": [int(y) for y in years],
-                            "sha256": hashlib.sha256(Path(population).read_bytes()).hexdigest()})
+                + (
+                    f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
+                    if unused
+                    else ""
+                ),
+                POP_SCHEMA,
+            )
+            sources.append(
+                {
+                    "title": "Resident population by borough (ONS mid-year estimates)",
+                    "path": Path(population).name,
+                    "years": [int(y) for y in years],
+                    "sha256": hashlib.sha256(Path(population).read_bytes()).hexdigest(),
+                }
+            )
         descriptor = {
-            "name": "recorded-crime", "title": "Recorded crime in London by borough and month",
+            "name": "recorded-crime",
+            "title": "Recorded crime in London by borough and month",
             "description": f"Imported from the Met's {level}-level crime file ({provenance['edition']}): "
-                           f"{len(t.crime):,} rows.",
-            "profile": "tabular-data-package", "licenses": [LICENCE], "sources": sources,
-            "x-coverage": {"first_month": t.complete[0], "last_month": t.complete[1],
-                           "incomplete_months": t.incomplete, "level": level},
-            "resources": resources}
+            f"{len(t.crime):,} rows.",
+            "profile": "tabular-data-package",
+            "licenses": [LICENCE],
+            "sources": sources,
+            "x-coverage": {
+                "first_month": t.complete[0],
+                "last_month": t.complete[1],
+                "incomplete_months": t.incomplete,
+                "level": level,
+            },
+            "resources": resources,
+        }
         (stage / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():
             out_dir.rename(tmp / "old")

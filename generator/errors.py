@@ -1,4 +1,5 @@
 """The one exception type for bad input, and the exit codes the CLI maps it to."""
+
 from __future__ import annotations
 
 EXIT_BAD_DATA = 2
@@ -24,7 +25,7 @@ class DataError(Exception):
         self.field = printable(field) if field is not None else None
 
     @property
-    def problems(self) -> list["DataError"]:
+    def problems(self) -> list[DataError]:
         return [self]
 
     def __str__(self) -> str:
@@ -49,8 +50,14 @@ class DataErrors(DataError):
     def __init__(self, problems: list[DataError], summary: str = ""):
         self._problems = list(problems)
         first = self._problems[0]
-        super().__init__(first.message, path=first.path, package=first.package, resource=first.resource,
-                         row=first.row, field=first.field)
+        super().__init__(
+            first.message,
+            path=first.path,
+            package=first.package,
+            resource=first.resource,
+            row=first.row,
+            field=first.field,
+        )
         self.summary = summary
 
     @property

@@ -5,6 +5,7 @@ set of canonical categories, so adding one is adding a row there. Windows are
 calendar months: a figure whose window reaches outside the data is missing,
 with the reason, never computed from the wrong months.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,13 +17,24 @@ from .config import Quarter
 from .errors import DataError
 from .packages import Catalog
 
-LONDON = "E12000007"     # ONS code for London: every row of the Met's file, non-borough areas included
+LONDON = "E12000007"  # ONS code for London: every row of the Met's file, non-borough areas included
 BOROUGHS = "X-BOROUGHS"  # the boroughs alone: the base of London's rates and of each borough's share
 
 # How many months before the end of its period each measure reads (for "the data starts in ...").
-MONTHS_NEEDED = {"rolling_12m": 12, "previous_12m": 24, "change_12m": 24, "pct_change_12m": 24, "quarter": 3,
-                 "quarter_last_year": 15, "change_quarter": 15, "pct_change_quarter": 15, "rate_per_1000": 12,
-                 "rank": 12, "share_of_london": 12, "non_borough_12m": 12}
+MONTHS_NEEDED = {
+    "rolling_12m": 12,
+    "previous_12m": 24,
+    "change_12m": 24,
+    "pct_change_12m": 24,
+    "quarter": 3,
+    "quarter_last_year": 15,
+    "change_quarter": 15,
+    "pct_change_quarter": 15,
+    "rate_per_1000": 12,
+    "rank": 12,
+    "share_of_london": 12,
+    "non_borough_12m": 12,
+}
 
 
 def shift_month(month: str, by: int) -> str:
@@ -42,16 +54,16 @@ def window(end: str, months: int) -> list[str]:
 
 @dataclass
 class Indicators:
-    series: pd.DataFrame      # indicator_id, area_code, month, count
-    stats: pd.DataFrame       # area_code, indicator_id, period, measure, value (long)
+    series: pd.DataFrame  # indicator_id, area_code, month, count
+    stats: pd.DataFrame  # area_code, indicator_id, period, measure, value (long)
     as_at: Quarter
     coverage: tuple[str, str]  # first and last complete month of the data
     population_years: dict[str, tuple[int, int]] = field(default_factory=dict)  # period -> (year used, year wanted)
-    rank_by: str = "rate"      # "rate" with a population, else "count"
+    rank_by: str = "rate"  # "rate" with a population, else "count"
 
     def __post_init__(self):
-        keys = zip(self.stats.area_code, self.stats.indicator_id, self.stats.measure, self.stats.period)
-        self._index = dict(zip(keys, self.stats.value))
+        keys = zip(self.stats.area_code, self.stats.indicator_id, self.stats.measure, self.stats.period, strict=False)
+        self._index = dict(zip(keys, self.stats.value, strict=False))
 
     def value(self, area: str, indicator: str, measure: str, period: str | None = None):
         v = self._index.get((area, indicator, measure, period or str(self.as_at)))
@@ -79,8 +91,9 @@ class Indicators:
 def category_sets(definitions: pd.DataFrame, categories: pd.DataFrame) -> dict[str, list[str]]:
     """Each indicator's categories; * is every category counted in total notifiable offences."""
     every = categories.loc[categories["in_total_offences"].astype(bool), "category_id"].tolist()
-    return {r.indicator_id: every if r.categories.strip() == "*" else r.categories.split()
-            for r in definitions.itertuples()}
+    return {
+        r.indicator_id: every if r.categories.strip() == "*" else r.categories.split() for r in definitions.itertuples()
+    }
 
 
 def monthly_series(crime: pd.DataFrame, sets: dict[str, list[str]]) -> pd.DataFrame:
@@ -88,8 +101,9 @@ def monthly_series(crime: pd.DataFrame, sets: dict[str, list[str]]) -> pd.DataFr
     by_cat = crime.groupby(["area_code", "category_id", "month"], as_index=False)["count"].sum()
     is_borough = by_cat.area_code.isin(set(crime.loc[crime.area_kind == "borough", "area_code"]))
     london = by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=LONDON)
-    boroughs = (by_cat[is_borough].groupby(["category_id", "month"], as_index=False)["count"].sum()
-                .assign(area_code=BOROUGHS))
+    boroughs = (
+        by_cat[is_borough].groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=BOROUGHS)
+    )
     by_cat = pd.concat([by_cat, london, boroughs], ignore_index=True)
     months = sorted(crime["month"].unique())
     parts = []
@@ -99,8 +113,11 @@ def monthly_series(crime: pd.DataFrame, sets: dict[str, list[str]]) -> pd.DataFr
         long = wide.stack().rename("count").reset_index()
         parts.append(long.assign(indicator_id=ind))
     out = pd.concat(parts, ignore_index=True)
-    return out[["indicator_id", "area_code", "month", "count"]].sort_values(
-        ["indicator_id", "area_code", "month"], kind="stable").reset_index(drop=True)
+    return (
+        out[["indicator_id", "area_code", "month", "count"]]
+        .sort_values(["indicator_id", "area_code", "month"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def pct(new, old):
@@ -123,8 +140,9 @@ def population_year(end: str, available: list[int]) -> tuple[int, int]:
     return used, wanted
 
 
-def quarter_stats(series: pd.DataFrame, quarter: Quarter, population: pd.DataFrame | None,
-                  borough_codes: list[str]) -> tuple[pd.DataFrame, tuple[int, int] | None]:
+def quarter_stats(
+    series: pd.DataFrame, quarter: Quarter, population: pd.DataFrame | None, borough_codes: list[str]
+) -> tuple[pd.DataFrame, tuple[int, int] | None]:
     end = quarter.end_month
     pop, years = None, None
     if population is not None and not population.empty:
@@ -140,9 +158,18 @@ def quarter_stats(series: pd.DataFrame, quarter: Quarter, population: pd.DataFra
         q = window_sum(wide, end, 3)
         qly = window_sum(wide, shift_month(end, -12), 3)
         base = r12.get(BOROUGHS, np.nan)
-        frame = pd.DataFrame({
-            "rolling_12m": r12, "previous_12m": p12, "change_12m": r12 - p12, "pct_change_12m": pct(r12, p12),
-            "quarter": q, "quarter_last_year": qly, "change_quarter": q - qly, "pct_change_quarter": pct(q, qly)})
+        frame = pd.DataFrame(
+            {
+                "rolling_12m": r12,
+                "previous_12m": p12,
+                "change_12m": r12 - p12,
+                "pct_change_12m": pct(r12, p12),
+                "quarter": q,
+                "quarter_last_year": qly,
+                "change_quarter": q - qly,
+                "pct_change_quarter": pct(q, qly),
+            }
+        )
         on_base = r12.where(frame.index != LONDON, base)
         frame["rate_per_1000"] = on_base / pop.reindex(frame.index) * 1000 if pop is not None else np.nan
         ranked_on = frame["rate_per_1000"] if pop is not None else frame["rolling_12m"]
@@ -155,7 +182,8 @@ def quarter_stats(series: pd.DataFrame, quarter: Quarter, population: pd.DataFra
     out["period"] = str(quarter)
     out = out[out.area_code.isin(borough_codes + [LONDON, BOROUGHS])]
     return out[["area_code", "indicator_id", "period", "measure", "value"]].sort_values(
-        ["indicator_id", "area_code", "measure"], kind="stable").reset_index(drop=True), years
+        ["indicator_id", "area_code", "measure"], kind="stable"
+    ).reset_index(drop=True), years
 
 
 def coverage(catalog: Catalog) -> tuple[str, str] | None:
@@ -168,8 +196,12 @@ def coverage(catalog: Catalog) -> tuple[str, str] | None:
 def descriptor_coverage(descriptor: dict, where) -> tuple[str, str]:
     cov = descriptor.get("x-coverage")
     if not isinstance(cov, dict) or not all(isinstance(cov.get(k), str) for k in ("first_month", "last_month")):
-        raise DataError("the recorded-crime package needs 'x-coverage' with first_month and last_month (YYYY-MM); "
-                        "import the file again with transparency import-crime", path=where, field="x-coverage")
+        raise DataError(
+            "the recorded-crime package needs 'x-coverage' with first_month and last_month (YYYY-MM); "
+            "import the file again with transparency import-crime",
+            path=where,
+            field="x-coverage",
+        )
     return cov["first_month"], cov["last_month"]
 
 
@@ -193,9 +225,11 @@ def resolve_quarter(spec: str | Quarter, cov: tuple[str, str] | None, fallback: 
     if spec == "latest":
         return latest
     if not (cov[0] <= spec.months[0] and spec.end_month <= cov[1]):
-        raise DataError(f"reporting quarter {spec} ({spec.label}, {spec.span}) is not covered by the recorded-crime "
-                        f"data, which runs from {span}; the latest complete quarter is {latest} ({latest.label})",
-                        field="as_at")
+        raise DataError(
+            f"reporting quarter {spec} ({spec.label}, {spec.span}) is not covered by the recorded-crime "
+            f"data, which runs from {span}; the latest complete quarter is {latest} ({latest.label})",
+            field="as_at",
+        )
     return spec
 
 
@@ -218,5 +252,11 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
         parts.append(stats)
         if used:
             years[str(q)] = used
-    return Indicators(series=series, stats=pd.concat(parts, ignore_index=True), as_at=as_at, coverage=cov,
-                      population_years=years, rank_by="rate" if population is not None else "count")
+    return Indicators(
+        series=series,
+        stats=pd.concat(parts, ignore_index=True),
+        as_at=as_at,
+        coverage=cov,
+        population_years=years,
+        rank_by="rate" if population is not None else "count",
+    )

@@ -5,9 +5,11 @@ unguarded), then frictionless validates types, constraints and keys, then the
 cross-package references declared with ``x-foreignKeys`` are resolved.
 Any problem becomes one DataError naming file, row and field.
 """
+
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -16,13 +18,11 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .errors import DataError
+from .errors import MAX_REPORTED, DataError, raise_all
 
 MAX_DESCRIPTOR_BYTES = 1_000_000
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 MAX_FIELD_CHARS = 20_000
-# Above this, the same schema checks run vectorised in pandas (frictionless takes ~7 s on the crime file).
-FRICTIONLESS_MAX_BYTES = 4 * 1024 * 1024
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 NUMBER_HINT_RE = re.compile(r"^\s*[-+]?\s*[£$€]?\s*[-+]?\s*[\d,]+(\.\d+)?\s*%?\s*$")
 
@@ -57,13 +57,16 @@ def discover(*roots: Path) -> list[Path]:
     return found
 
 
-def load_catalog(*roots: Path) -> Catalog:
+def load_catalog(*roots: Path, cache: Path | None = None) -> Catalog:
     catalog: Catalog = {}
     for descriptor_path in discover(*roots):
-        pkg = load_package(descriptor_path)
+        pkg = load_package(descriptor_path, cache=cache)
         if pkg.name in catalog:
-            raise DataError(f"package name '{pkg.name}' is used twice (also in {catalog[pkg.name].path})",
-                            path=descriptor_path, field="name")
+            raise DataError(
+                f"package name '{pkg.name}' is used twice (also in {catalog[pkg.name].path})",
+                path=descriptor_path,
+                field="name",
+            )
         catalog[pkg.name] = pkg
     check_cross_package_keys(catalog)
     return catalog
@@ -78,12 +81,15 @@ def read_descriptor(descriptor_path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise DataError(f"descriptor is not UTF-8 (bad byte at offset {exc.start})", path=descriptor_path) from None
     except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                        path=descriptor_path) from None
+        raise DataError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", path=descriptor_path
+        ) from None
     if not isinstance(descriptor, dict):
         raise DataError("expected a JSON object with 'name' and 'resources'", path=descriptor_path)
     if not isinstance(descriptor.get("name"), str) or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", descriptor["name"]):
-        raise DataError("expected 'name': lower-case letters, digits, '-', '_' or '.'", path=descriptor_path, field="name")
+        raise DataError(
+            "expected 'name': lower-case letters, digits, '-', '_' or '.'", path=descriptor_path, field="name"
+        )
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DataError("expected a non-empty 'resources' list", path=descriptor_path, field="resources")
@@ -95,19 +101,32 @@ def resolve_resource_path(pkg_dir: Path, res: dict, descriptor_path: Path) -> Pa
     name = res.get("name", "?")
     rel = res.get("path")
     if not isinstance(rel, str) or not rel:
-        raise DataError("expected 'path' to a CSV file inside the package", path=descriptor_path,
-                        resource=name, field="path")
+        raise DataError(
+            "expected 'path' to a CSV file inside the package", path=descriptor_path, resource=name, field="path"
+        )
     if URL_RE.match(rel) or rel.startswith("//"):
-        raise DataError(f"path '{rel}' is a URL; expected a local file inside the package",
-                        path=descriptor_path, resource=name, field="path")
+        raise DataError(
+            f"path '{rel}' is a URL; expected a local file inside the package",
+            path=descriptor_path,
+            resource=name,
+            field="path",
+        )
     posix = PurePosixPath(rel.replace("\\", "/"))
     if posix.is_absolute() or re.match(r"^[a-zA-Z]:", rel) or ".." in posix.parts:
-        raise DataError(f"path '{rel}' leaves the package folder; expected a relative path inside it",
-                        path=descriptor_path, resource=name, field="path")
+        raise DataError(
+            f"path '{rel}' leaves the package folder; expected a relative path inside it",
+            path=descriptor_path,
+            resource=name,
+            field="path",
+        )
     target = (pkg_dir / Path(*posix.parts)).resolve()
     if pkg_dir.resolve() not in target.parents:
-        raise DataError(f"path '{rel}' leaves the package folder (through a link)", path=descriptor_path,
-                        resource=name, field="path")
+        raise DataError(
+            f"path '{rel}' leaves the package folder (through a link)",
+            path=descriptor_path,
+            resource=name,
+            field="path",
+        )
     if not target.is_file():
         raise DataError(f"resource file '{rel}' does not exist", path=descriptor_path, resource=name, field="path")
     return target
@@ -120,22 +139,41 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
     if size == 0:
         raise DataError("file is empty; expected a header row", path=csv_path, package=package, resource=name)
     if size > MAX_RESOURCE_BYTES:
-        raise DataError(f"file is {size:,} bytes; the limit is {MAX_RESOURCE_BYTES:,}", path=csv_path,
-                        package=package, resource=name)
+        raise DataError(
+            f"file is {size:,} bytes; the limit is {MAX_RESOURCE_BYTES:,}",
+            path=csv_path,
+            package=package,
+            resource=name,
+        )
     raw = csv_path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError("file starts with a byte-order mark; save it as UTF-8 without BOM", path=csv_path,
-                        package=package, resource=name, row=1)
+        raise DataError(
+            "file starts with a byte-order mark; save it as UTF-8 without BOM",
+            path=csv_path,
+            package=package,
+            resource=name,
+            row=1,
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", path=csv_path,
-                        package=package, resource=name, row=line) from None
+        raise DataError(
+            f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            path=csv_path,
+            package=package,
+            resource=name,
+            row=line,
+        ) from None
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
-        raise DataError("Windows (CRLF) or old Mac (CR) line endings; save with Unix (LF) line endings",
-                        path=csv_path, package=package, resource=name, row=line)
+        raise DataError(
+            "Windows (CRLF) or old Mac (CR) line endings; save with Unix (LF) line endings",
+            path=csv_path,
+            package=package,
+            resource=name,
+            row=line,
+        )
     schema_fields = [f["name"] for f in res.get("schema", {}).get("fields", [])]
     csv.field_size_limit(MAX_RESOURCE_BYTES)  # the file size is already bounded; long cells are reported below
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -155,41 +193,72 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
             detail.append("unexpected " + ", ".join(extra))
         if not detail:
             detail.append("columns out of order")
-        raise DataError(f"header does not match the schema ({'; '.join(detail)}); expected: {','.join(schema_fields)}",
-                        path=csv_path, package=package, resource=name, row=1)
+        raise DataError(
+            f"header does not match the schema ({'; '.join(detail)}); expected: {','.join(schema_fields)}",
+            path=csv_path,
+            package=package,
+            resource=name,
+            row=1,
+        )
     try:
         for row in reader:
             for i, cell in enumerate(row):
                 if len(cell) > MAX_FIELD_CHARS:
-                    raise DataError(f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
-                                    path=csv_path, package=package, resource=name, row=reader.line_num,
-                                    field=header[i] if i < len(header) else None)
+                    raise DataError(
+                        f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
+                        path=csv_path,
+                        package=package,
+                        resource=name,
+                        row=reader.line_num,
+                        field=header[i] if i < len(header) else None,
+                    )
     except csv.Error as exc:
-        raise DataError(f"malformed CSV ({exc}); check the quotes on this line", path=csv_path, package=package,
-                        resource=name, row=reader.line_num) from None
+        raise DataError(
+            f"malformed CSV ({exc}); check the quotes on this line",
+            path=csv_path,
+            package=package,
+            resource=name,
+            row=reader.line_num,
+        ) from None
 
 
-def frictionless_error(descriptor_path: Path, descriptor: dict) -> DataError | None:
-    """Validate with frictionless; return the first problem as a DataError."""
-    from frictionless import FrictionlessException, Package as FPackage, system
+def validation_key(descriptor_path: Path, descriptor: dict) -> str:
+    """What frictionless's verdict depends on: its version, the descriptor and every resource's bytes."""
+    import frictionless
+
+    h = hashlib.sha256(frictionless.__version__.encode())
+    h.update(descriptor_path.read_bytes())
+    for res in descriptor["resources"]:
+        h.update(resolve_resource_path(descriptor_path.parent, res, descriptor_path).read_bytes())
+    return h.hexdigest()
+
+
+def frictionless_problems(descriptor_path: Path, descriptor: dict) -> list[DataError]:
+    """Validate with frictionless; every problem (up to the report's cap) as a DataError."""
+    from frictionless import FrictionlessException, system
+    from frictionless import Package as FPackage
 
     try:
         with system.use_context(trusted=False):
-            report = FPackage(str(descriptor_path)).validate(limit_errors=1)
+            report = FPackage(str(descriptor_path)).validate(limit_errors=MAX_REPORTED + 1)
     except FrictionlessException as exc:
         reasons = "; ".join(e.note for e in exc.reasons) if getattr(exc, "reasons", None) else exc.error.note
-        return DataError(f"invalid package descriptor: {reasons or exc.error.message}", path=descriptor_path)
+        return [DataError(f"invalid package descriptor: {reasons or exc.error.message}", path=descriptor_path)]
     if report.valid:
-        return None
+        return []
+    problems = []
     for task in report.tasks:
+        res = next((r for r in descriptor["resources"] if r["name"] == task.name), {})
+        csv_path = descriptor_path.parent / res.get("path", "") if res else descriptor_path
         for err in task.errors:
-            res = next((r for r in descriptor["resources"] if r["name"] == task.name), {})
-            csv_path = descriptor_path.parent / res.get("path", "") if res else descriptor_path
-            return DataError(explain(err), path=csv_path, package=descriptor.get("name"), resource=task.name,
-                             row=getattr(err, "row_number", None), field=getattr(err, "field_name", None))
-    for err in report.errors:
-        return DataError(f"invalid package descriptor: {err.note or err.message}", path=descriptor_path)
-    return DataError("frictionless reported the package invalid", path=descriptor_path)
+            field = getattr(err, "field_name", None)
+            if err.type == "primary-key":
+                field = ",".join(res.get("schema", {}).get("primaryKey", []))
+            problems.append(DataError(explain(err), path=csv_path, package=descriptor.get("name"),
+                                      resource=task.name, row=getattr(err, "row_number", None), field=field))
+    problems += [DataError(f"invalid package descriptor: {err.note or err.message}", path=descriptor_path)
+                 for err in report.errors]
+    return problems or [DataError("frictionless reported the package invalid", path=descriptor_path)]
 
 
 def explain(err) -> str:
@@ -228,7 +297,9 @@ def typed(df: pd.DataFrame, res: dict) -> pd.DataFrame:
     return df
 
 
-def load_package(descriptor_path: Path, validate: bool = True) -> Package:
+def load_package(descriptor_path: Path, validate: bool = True, cache: Path | None = None) -> Package:
+    """Read and validate one package. Frictionless validates every package; with a cache folder, a package whose
+    bytes it has already passed is not validated again (the key covers the descriptor and every file)."""
     descriptor_path = Path(descriptor_path)
     descriptor = read_descriptor(descriptor_path)
     pkg_dir = descriptor_path.parent
@@ -242,54 +313,20 @@ def load_package(descriptor_path: Path, validate: bool = True) -> Package:
         seen.add(res["name"])
         csv_path = resolve_resource_path(pkg_dir, res, descriptor_path)
         precheck_csv(csv_path, res, pkg.name)
-    total = sum(resolve_resource_path(pkg_dir, r, descriptor_path).stat().st_size for r in descriptor["resources"])
-    if validate and total <= FRICTIONLESS_MAX_BYTES:
-        problem = frictionless_error(descriptor_path, descriptor)
-        if problem:
-            raise problem
+    if validate:
+        key = validation_key(descriptor_path, descriptor)
+        if cache is None or not (cache / key).exists():
+            problems = frictionless_problems(descriptor_path, descriptor)
+            raise_all(problems, f"{descriptor_path}: {len(problems)} problems")
+            if cache is not None:
+                cache.mkdir(parents=True, exist_ok=True)
+                (cache / key).touch()
     for res in descriptor["resources"]:
         csv_path = resolve_resource_path(pkg_dir, res, descriptor_path)
         frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
-        if validate and total > FRICTIONLESS_MAX_BYTES:
-            check_frame(frame, res, csv_path, pkg.name)
         pkg.frames[res["name"]] = typed(frame, res)
     check_complete(pkg)
     return pkg
-
-
-def check_frame(frame: pd.DataFrame, res: dict, csv_path: Path, package: str) -> None:
-    """The schema checks frictionless would make, vectorised for large files (same messages)."""
-    def fail(mask, field, message):
-        row = int(mask.to_numpy().nonzero()[0][0])
-        raise DataError(message(frame[field].iloc[row]), path=csv_path, package=package, resource=res["name"],
-                        row=row + 2, field=field)
-    for f in res["schema"]["fields"]:
-        col, kind, cons = frame[f["name"]], f.get("type", "string"), f.get("constraints", {})
-        empty = col == ""
-        if cons.get("required") and empty.any():
-            fail(empty, f["name"], lambda v: "a value is required here but the cell is empty")
-        if kind in ("integer", "number"):
-            pattern = r"^-?\d+$" if kind == "integer" else r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$"
-            bad = ~empty & ~col.str.match(pattern)
-            if bad.any():
-                fail(bad, f["name"], lambda v: f"value {v!r} is not a valid {kind}")
-            if "minimum" in cons:
-                low = ~empty & (pd.to_numeric(col.where(~empty), errors="coerce") < cons["minimum"])
-                if low.any():
-                    fail(low, f["name"], lambda v: f"value {v!r} is below the minimum {cons['minimum']}")
-        if "enum" in cons:
-            bad = ~empty & ~col.isin(cons["enum"])
-            if bad.any():
-                fail(bad, f["name"], lambda v: f"value {v!r} is not one of {', '.join(cons['enum'])}")
-        if "pattern" in cons:
-            bad = ~empty & ~col.str.fullmatch(cons["pattern"])
-            if bad.any():
-                fail(bad, f["name"], lambda v: f"value {v!r} does not match the pattern {cons['pattern']}")
-    pk = res["schema"].get("primaryKey")
-    if pk:
-        dup = frame.duplicated(subset=pk)
-        if dup.any():
-            fail(dup, pk[0], lambda v: "duplicate primary key: " + ", ".join(pk))
 
 
 def check_complete(pkg: Package) -> None:
@@ -302,8 +339,13 @@ def check_complete(pkg: Package) -> None:
         have = set(pkg.frames[res["name"]][spec["field"]].astype(str))
         missing = [v for v in ref if v not in have]
         if missing:
-            raise DataError(f"no row for {', '.join(missing[:5])} (every {spec['resource']} {spec['reference_field']} needs one)",
-                            path=pkg.path / res["path"], package=pkg.name, resource=res["name"], field=spec["field"])
+            raise DataError(
+                f"no row for {', '.join(missing[:5])} (every {spec['resource']} {spec['reference_field']} needs one)",
+                path=pkg.path / res["path"],
+                package=pkg.name,
+                resource=res["name"],
+                field=spec["field"],
+            )
 
 
 def check_cross_package_keys(catalog: Catalog) -> None:
@@ -317,8 +359,12 @@ def check_cross_package_keys(catalog: Catalog) -> None:
             ref = fk["reference"]
             target = catalog.get(ref["package"])
             if target is None:
-                raise DataError(f"refers to package '{ref['package']}', which is not loaded", package=pkg.name,
-                                resource=res_name, field=",".join(fields))
+                raise DataError(
+                    f"refers to package '{ref['package']}', which is not loaded",
+                    package=pkg.name,
+                    resource=res_name,
+                    field=",".join(fields),
+                )
             frame = pkg.frames[res_name]
             ref_frame = target.frames[ref["resource"]]
             known = set(map(tuple, ref_frame[ref["fields"]].astype(str).to_numpy().tolist()))
@@ -330,5 +376,9 @@ def check_cross_package_keys(catalog: Catalog) -> None:
                     raise DataError(
                         f"value {', '.join(values)!s} is not a known {ref['package']}/{ref['resource']} "
                         f"{', '.join(ref['fields'])}",
-                        path=pkg.path / pkg.resource(res_name)["path"], package=pkg.name, resource=res_name,
-                        row=i + 2, field=",".join(fields))
+                        path=pkg.path / pkg.resource(res_name)["path"],
+                        package=pkg.name,
+                        resource=res_name,
+                        row=i + 2,
+                        field=",".join(fields),
+                    )

@@ -5,6 +5,7 @@ follows the newest and the site root redirects to it; Material's version
 selector lists them all. The previous quarter's published data, read back from
 the branch, feeds the "What changed" page and the Atom feed.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 def mike(root: Path, *args: str, env: dict) -> None:
     exe = Path(sys.executable).parent / "mike"  # installed beside this interpreter with the project
-    out = subprocess.run([str(exe) if exe.exists() else "mike", *args], cwd=root, capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [str(exe) if exe.exists() else "mike", *args], cwd=root, capture_output=True, text=True, env=env
+    )
     if out.returncode != 0:
         raise RuntimeError(f"mike {' '.join(args)} failed: {out.stderr.strip()}")
 
@@ -62,14 +65,19 @@ def publish(config: Config, branch: str = "gh-pages", push: bool = False, site_u
     if config.as_at == "latest":
         descriptor = config.imported / "recorded-crime" / "datapackage.json"
         if not descriptor.is_file():
-            raise DataError("--as-at latest needs imported recorded crime to find the latest quarter; run "
-                            "transparency import-crime first, or name the quarter")
+            raise DataError(
+                "--as-at latest needs imported recorded crime to find the latest quarter; run "
+                "transparency import-crime first, or name the quarter"
+            )
         cov = descriptor_coverage(json.loads(descriptor.read_text(encoding="utf-8")), descriptor)
         config = replace(config, as_at=resolve_quarter("latest", cov, None))
     version, title = config.as_at.slug, config.as_at.label
     # mike runs `mkdocs` from PATH: use the one installed beside this interpreter.
-    env = dict(os.environ, VERSION_PROVIDER="mike",
-               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    env = dict(
+        os.environ,
+        VERSION_PROVIDER="mike",
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
     if "SOURCE_DATE_EPOCH" not in env:  # the publication date is the commit's, so a rebuild of it is identical
         env["SOURCE_DATE_EPOCH"] = git(root, "log", "-1", "--format=%ct").stdout.decode().strip()
     os.environ.update(SOURCE_DATE_EPOCH=env["SOURCE_DATE_EPOCH"], VERSION_PROVIDER="mike")
@@ -79,6 +87,8 @@ def publish(config: Config, branch: str = "gh-pages", push: bool = False, site_u
     env["SITE_URL"] = f"{base}{version}/"
     push_args = ["--push"] if push else []
     # mike builds the pages `build` just wrote (the hook reads build/generated) into the branch.
-    mike(root, "deploy", "--branch", branch, "--update-aliases", "--title", title, *push_args, version, "latest", env=env)
+    mike(
+        root, "deploy", "--branch", branch, "--update-aliases", "--title", title, *push_args, version, "latest", env=env
+    )
     mike(root, "set-default", "--branch", branch, *push_args, "latest", env=env)
     return report

@@ -3,6 +3,7 @@
 A quarterly report's figures describe its own quarter (the resource's ``x-period``);
 they are compared with the open data for that quarter, whatever quarter the site is built for.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,13 +24,19 @@ def printed_quarter(catalog: Catalog, package: str, resource: str) -> Quarter:
     pkg = catalog[package]
     period = pkg.resource(resource).get("x-period")
     if not period:
-        raise DataError("a table of printed quarterly figures needs 'x-period' (e.g. \"2017Q1\")",
-                        path=pkg.path / "datapackage.json", package=package, resource=resource, field="x-period")
+        raise DataError(
+            "a table of printed quarterly figures needs 'x-period' (e.g. \"2017Q1\")",
+            path=pkg.path / "datapackage.json",
+            package=package,
+            resource=resource,
+            field="x-period",
+        )
     try:
         return Quarter.parse(period)
     except DataError as exc:
-        raise DataError(exc.message, path=pkg.path / "datapackage.json", package=package, resource=resource,
-                        field="x-period") from None
+        raise DataError(
+            exc.message, path=pkg.path / "datapackage.json", package=package, resource=resource, field="x-period"
+        ) from None
 
 
 def comparison(q: Quarter) -> str:
@@ -47,11 +54,23 @@ def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quart
         computed = None
         if covered and bool(m.computable) and m.indicator_id:
             computed = ind.value(r.borough_code, m.indicator_id, "pct_change_quarter", str(q))
-        rows.append({"borough_code": r.borough_code, "rank": r.rank, "priority_id": r.priority_id, "crime": r.crime,
-                     "indicator_id": m.indicator_id or "", "computable": bool(m.computable), "period": comparison(q),
-                     "published_pct": r.pct_change_q1, "computed_pct": computed,
-                     "difference": None if computed is None else round(computed - r.pct_change_q1, 1),
-                     "confidence": r.confidence, "note": m.note or "", "source_line": r.source_line})
+        rows.append(
+            {
+                "borough_code": r.borough_code,
+                "rank": r.rank,
+                "priority_id": r.priority_id,
+                "crime": r.crime,
+                "indicator_id": m.indicator_id or "",
+                "computable": bool(m.computable),
+                "period": comparison(q),
+                "published_pct": r.pct_change_q1,
+                "computed_pct": computed,
+                "difference": None if computed is None else round(computed - r.pct_change_q1, 1),
+                "confidence": r.confidence,
+                "note": m.note or "",
+                "source_line": r.source_line,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -69,13 +88,22 @@ def london_reconciliation(catalog: Catalog, ind: Indicators | None, q: Quarter) 
             prev = ind.value(LONDON, ind_id, "previous_12m", str(q))
             curr = ind.value(LONDON, ind_id, "rolling_12m", str(q))
         diff = None if curr is None else (curr - r.offences_jul2016_jun2017) / r.offences_jul2016_jun2017 * 100
-        rows.append({"category_id": r.category_id, "crime_category": r.crime_category, "indicator_id": ind_id or "",
-                     "published_jul2015_jun2016": r.offences_jul2015_jun2016, "computed_jul2015_jun2016": prev,
-                     "published_jul2016_jun2017": r.offences_jul2016_jun2017, "computed_jul2016_jun2017": curr,
-                     "difference_pct": None if diff is None else round(diff, 2),
-                     "one_to_one": bool(d.reconciles) if d is not None else False,
-                     "within_tolerance": None if diff is None else abs(diff) <= RECONCILE_TOLERANCE_PCT,
-                     "note": d.note if d is not None else "Not in the open data: MOPAC counts this with a flag the "
-                                                          "borough file does not carry.",
-                     "source_line": r.source_line})
+        rows.append(
+            {
+                "category_id": r.category_id,
+                "crime_category": r.crime_category,
+                "indicator_id": ind_id or "",
+                "published_jul2015_jun2016": r.offences_jul2015_jun2016,
+                "computed_jul2015_jun2016": prev,
+                "published_jul2016_jun2017": r.offences_jul2016_jun2017,
+                "computed_jul2016_jun2017": curr,
+                "difference_pct": None if diff is None else round(diff, 2),
+                "one_to_one": bool(d.reconciles) if d is not None else False,
+                "within_tolerance": None if diff is None else abs(diff) <= RECONCILE_TOLERANCE_PCT,
+                "note": d.note
+                if d is not None
+                else "Not in the open data: MOPAC counts this with a flag the borough file does not carry.",
+                "source_line": r.source_line,
+            }
+        )
     return pd.DataFrame(rows)

@@ -4,6 +4,7 @@ Every value from data reaches a page through autoescaped HTML or through the
 ``md`` filter (Markdown headings), and figure JSON through ``script_json``; no
 template marks data as safe.
 """
+
 from __future__ import annotations
 
 import html
@@ -76,6 +77,7 @@ def page_folder(path: str) -> str:
 @dataclass
 class Site:
     """What the page stage produces: Markdown pages and downloadable files, by site path."""
+
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     chart_ids: set[str] = field(default_factory=set)
@@ -86,8 +88,14 @@ class Site:
 
 
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters.update(md=md, script_json=script_json, yaml_string=yaml_string, number=number)
     env.globals.update(rel=rel)
     return env
@@ -106,8 +114,9 @@ class Renderer:
             raise ValueError(f"chart id {chart.chart_id} used twice")
         self.site.chart_ids.add(chart.chart_id)
         self.site.files[f"{page_folder(path)}{chart.chart_id}.csv"] = csv_bytes(chart.data)
-        html = self.env.get_template("_chart.html.j2").render(c=chart, csv=f"{chart.chart_id}.csv",
-                                                               rows=chart.data.to_dict("records"))
+        html = self.env.get_template("_chart.html.j2").render(
+            c=chart, csv=f"{chart.chart_id}.csv", rows=chart.data.to_dict("records")
+        )
         self.site.blocks.setdefault(path, {})[chart.chart_id] = html
         return Markup(f'<div data-block="{chart.chart_id}"></div>')
 

@@ -3,6 +3,7 @@
 Nothing under site/ changes until everything has succeeded; the swap itself is
 one atomic rename-exchange where the kernel offers it.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -20,9 +21,10 @@ import pandas as pd
 
 from . import changes, checks, indicators, reconcile
 from .config import Config
-from .packages import load_catalog
-from .pages import Model, boroughs, catalogue, changes as changes_page, finance, home, milestones, priorities, quality
 from .mkdocs_hook import BLOCKS_SUFFIX, NAV_FILE
+from .packages import load_catalog
+from .pages import Model, boroughs, catalogue, finance, home, milestones, priorities, quality
+from .pages import changes as changes_page
 from .render import Renderer, Site
 
 PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality, changes_page]
@@ -59,32 +61,46 @@ def context(config: Config, model: Model, site_url: str) -> dict:
     dates = sorted(str(d) for d in docs.date)
     pri = model.priorities.set_index("priority_id")["title"].to_dict()
     return {
-        "as_at": q, "as_at_label": q.label, "as_at_months": month_range(q.months[0], q.months[-1]),
-        "printed": model.printed, "same_period": model.printed == q,
+        "as_at": q,
+        "as_at_label": q.label,
+        "as_at_months": month_range(q.months[0], q.months[-1]),
+        "printed": model.printed,
+        "same_period": model.printed == q,
         "crime_included": model.crime_included,
         "coverage": month_range(*model.indicators.coverage) if model.crime_included else "",
         "documents_dated": f"source documents dated {dates[0][:7]} to {dates[-1][:7]}",
-        "crime_source": crime_source(model.catalog), "site_url": site_url.rstrip("/") + "/", "priority_titles": pri,
+        "crime_source": crime_source(model.catalog),
+        "site_url": site_url.rstrip("/") + "/",
+        "priority_titles": pri,
     }
 
 
 def make_model(config: Config) -> tuple[Model, dict[str, float]]:
     timings = {}
     t = time.perf_counter()
-    catalog = load_catalog(config.datapackages, config.imported)
+    catalog = load_catalog(config.datapackages, config.imported, cache=config.validated)
     findings = checks.run_checks(catalog)
     timings["load and validate"] = time.perf_counter() - t
     t = time.perf_counter()
     printed_local = reconcile.printed_quarter(catalog, "boroughs", "local-priorities")
     printed_london = reconcile.printed_quarter(catalog, "london-performance-2017-18", "recorded-crime-12-months")
-    config = config.with_overrides(as_at=indicators.resolve_quarter(config.as_at, indicators.coverage(catalog),
-                                                                              printed_local))
+    config = config.with_overrides(
+        as_at=indicators.resolve_quarter(config.as_at, indicators.coverage(catalog), printed_local)
+    )
     ind = indicators.compute(catalog, config.as_at, also=(printed_local, printed_london))
     previous = changes.read_previous(config.previous) if config.previous else None
-    model = Model(config=config, catalog=catalog, indicators=ind, findings=findings, printed=printed_local,
-                  reconciliation=reconcile.london_reconciliation(catalog, ind, printed_london),
-                  local=reconcile.local_priority_comparison(catalog, ind, printed_local),
-                  epoch=source_date_epoch(config), previous=previous, changes=changes.compare(previous, catalog))
+    model = Model(
+        config=config,
+        catalog=catalog,
+        indicators=ind,
+        findings=findings,
+        printed=printed_local,
+        reconciliation=reconcile.london_reconciliation(catalog, ind, printed_london),
+        local=reconcile.local_priority_comparison(catalog, ind, printed_local),
+        epoch=source_date_epoch(config),
+        previous=previous,
+        changes=changes.compare(previous, catalog),
+    )
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 
@@ -189,8 +205,10 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
     for folder in (site_dir.parent, generated.parent):
         folder.mkdir(parents=True, exist_ok=True)
     # Staging folders sit beside their targets so the final renames stay on one file system.
-    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=SITE_STAGING) as tmp_site, \
-            tempfile.TemporaryDirectory(dir=generated.parent, prefix=GENERATED_STAGING) as tmp_gen:
+    with (
+        tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=SITE_STAGING) as tmp_site,
+        tempfile.TemporaryDirectory(dir=generated.parent, prefix=GENERATED_STAGING) as tmp_gen,
+    ):
         stage_gen, stage_site = Path(tmp_gen) / "generated", Path(tmp_site) / "site"
         stage_gen.mkdir()
         write_generated(site, stage_gen)

@@ -1,4 +1,5 @@
 """Shared fixtures: the repository's packages, the real crime file, and built sites in tmp folders."""
+
 from __future__ import annotations
 
 import os
@@ -18,18 +19,49 @@ SEEDS = REPO.parent / "shared" / "seeds"
 CRIME_FILE = SHARED / "MPS Borough Level Crime (Historical).csv"
 POPULATION_FILE = SHARED / "population2019.csv"
 # Every real edition in the shared folder, with the latest complete quarter each covers.
-EDITIONS = {"MPS Borough Level Crime (Historical).csv": "2023Q2",
-            "MPS Borough Level Crime (Historical) edition 2022-02.csv": "2021Q3",
-            "MPS Ward Level Crime (most recent 24 months).csv": "2025Q4"}
+EDITIONS = {
+    "MPS Borough Level Crime (Historical).csv": "2023Q2",
+    "MPS Borough Level Crime (Historical) edition 2022-02.csv": "2021Q3",
+    "MPS Ward Level Crime (most recent 24 months).csv": "2025Q4",
+}
 
-needs_crime_file = pytest.mark.skipif(not CRIME_FILE.exists(), reason="shared London Datastore copy not present")
+# Tests that build a whole site or drive Chromium; `make test-fast` leaves them out.
+BUILD_FIXTURES = {"built_site", "small_site", "published", "archive", "edition"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
+
+
+
+
+def pytest_sessionstart(session):
+    """The real files are the test data: without them the suite fails at once and says why, never skips."""
+    wanted = dict.fromkeys((CRIME_FILE, POPULATION_FILE, *(SHARED / n for n in EDITIONS), SEEDS))
+    missing = [str(p) for p in wanted if not p.exists()]
+    if missing:
+        raise pytest.UsageError(
+            "the tests need the shared London Datastore files and source documents, and these are missing: "
+            + ", ".join(missing)
+            + ". Put the shared folder beside the repository (../shared) or point SHARED_DATA at the files."
+        )
 
 
 def config_for(tmp: Path, datapackages: Path | None = None, imported: Path | None = None, **kw):
     """A project config whose every output lands in tmp."""
     cfg = load_config(REPO)
-    return replace(cfg, datapackages=datapackages or cfg.datapackages, imported=imported or tmp / "imported",
-                   site_dir=tmp / "site", generated=tmp / "build" / "generated", **kw)
+    return replace(
+        cfg,
+        datapackages=datapackages or cfg.datapackages,
+        imported=imported or tmp / "imported",
+        site_dir=tmp / "site",
+        generated=tmp / "build" / "generated",
+        **kw,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +72,6 @@ def catalog():
 @pytest.fixture(scope="session")
 def imported(tmp_path_factory, catalog):
     """The real crime file imported once per session (the project never stores it)."""
-    if not CRIME_FILE.exists():
-        pytest.skip("shared London Datastore copy not present")
     out = tmp_path_factory.mktemp("imported")
     import_crime(str(CRIME_FILE), out / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
     return out
@@ -96,5 +126,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """Every file of a tree and the hash of its bytes, to compare two builds or a build before and after."""
     import hashlib
 
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -1,4 +1,5 @@
 """Two quarters published in a row: both archived, a correct What changed page, a valid Atom feed."""
+
 from __future__ import annotations
 
 import json
@@ -9,12 +10,15 @@ import sys
 from xml.etree import ElementTree
 
 import pytest
-
 from conftest import REPO
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
 def sh(cwd, *args, env=None):
@@ -33,7 +37,16 @@ def archive(tmp_path_factory):
     sh(project, "git", "init", "-q", "-b", "main")
     sh(project, "git", "add", "-A")
     sh(project, "git", "commit", "-qm", "Q1 data")
-    publish = [sys.executable, "-m", "generator.cli", "--project", str(project), "publish", "--site-url", "https://example.org/"]
+    publish = [
+        sys.executable,
+        "-m",
+        "generator.cli",
+        "--project",
+        str(project),
+        "publish",
+        "--site-url",
+        "https://example.org/",
+    ]
     sh(project, *publish, "--as-at", "2017Q1", env={"SOURCE_DATE_EPOCH": "1506729600"})
     # The next quarter revises a printed figure and adds a deliverable.
     lcpf = project / "datapackages" / "boroughs" / "lcpf-allocations.csv"
@@ -83,4 +96,6 @@ def test_feed_announces_each_quarter(archive):
 
 
 def test_every_page_names_its_quarter(archive):
-    assert "Reporting quarter: <strong>2017/18 Q2</strong> (July 2017 to September 2017)" in show(archive, "2017-18-q2/finance/index.html")
+    assert "Reporting quarter: <strong>2017/18 Q2</strong> (July 2017 to September 2017)" in show(
+        archive, "2017-18-q2/finance/index.html"
+    )

@@ -1,4 +1,5 @@
 """Bad input: one readable error naming file, row and field; exit code 2; nothing published."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, tree_digest
+
 from generator.errors import DataError
 from generator.packages import MAX_RESOURCE_BYTES, load_catalog
 
@@ -47,44 +48,175 @@ def lcpf(pkgs):
 
 
 CASES = {
-    "descriptor is not JSON": (lambda p: edit(descriptor(p, "boroughs"), '"name": "boroughs"', '"name": "boroughs",,'),
-                               "datapackage.json", "not valid JSON", None, None),
+    "descriptor is not JSON": (
+        lambda p: edit(descriptor(p, "boroughs"), '"name": "boroughs"', '"name": "boroughs",,'),
+        "datapackage.json",
+        "not valid JSON",
+        None,
+        None,
+    ),
     "missing resource file": (lambda p: lcpf(p).unlink(), "datapackage.json", "does not exist", None, "path"),
     "empty file": (lambda p: lcpf(p).write_text(""), "lcpf-allocations.csv", "empty", None, None),
-    "header mismatch": (lambda p: edit(lcpf(p), "financial_year,borough_code", "year,borough_code"),
-                        "lcpf-allocations.csv", "header does not match", 1, None),
-    "wrong type": (lambda p: edit(lcpf(p), "640000", "six hundred"), "lcpf-allocations.csv", "not a valid integer", 2, "allocation"),
-    "thousands separator": (lambda p: edit(pkgs_file(p, "finance-2017-18", "revenue.csv"), "1805.0", '"1,805.0"'),
-                            "revenue.csv", "write numbers plainly", 2, "budget_full_year"),
-    "spaced minus": (lambda p: edit(pkgs_file(p, "finance-2017-18", "reserves.csv"), "-121.5", "- 121.5"),
-                     "reserves.csv", "write numbers plainly", 3, "net_movement"),
-    "currency sign": (lambda p: edit(lcpf(p), "640000", '"£640,000"'), "lcpf-allocations.csv", "write numbers plainly", 2, "allocation"),
-    "outside constraints": (lambda p: edit(lcpf(p), "640000", "-5"), "lcpf-allocations.csv", "constraint", 2, "allocation"),
-    "not in enum": (lambda p: edit(pkgs_file(p, "boroughs", "local-priorities.csv"), ",high,", ",certain,"),
-                    "local-priorities.csv", "constraint", 2, "confidence"),
-    "missing required value": (lambda p: edit(lcpf(p), ",640000,", ",,"), "lcpf-allocations.csv", "required", 2, "allocation"),
-    "duplicate primary key": (lambda p: edit(lcpf(p), "E09000003,Barnet", "E09000002,Barnet"),
-                              "lcpf-allocations.csv", "duplicate primary key", 3, None),
-    "unknown borough": (lambda p: edit(pkgs_file(p, "boroughs", "local-priorities.csv"), "2017/18,E09000002", "2017/18,E09000099"),
-                        "local-priorities.csv", "unknown reference", 2, None),
-    "unknown priority": (lambda p: edit(pkgs_file(p, "indicator-definitions", "indicators.csv"), ",local-priorities,", ",no-such-priority,"),
-                         "indicators.csv", "not a known police-and-crime-plan-2017-21/priorities", 2, "priority_id"),
-    "missing borough": (lambda p: edit(lcpf(p), lcpf(p).read_text().splitlines()[5] + "\n", ""),
-                        "lcpf-allocations.csv", "no row for E09000006", None, "borough_code"),
-    "byte-order mark": (lambda p: lcpf(p).write_bytes(b"\xef\xbb\xbf" + lcpf(p).read_bytes()), "lcpf-allocations.csv", "byte-order mark", 1, None),
-    "CRLF line endings": (lambda p: lcpf(p).write_bytes(lcpf(p).read_bytes().replace(b"\n", b"\r\n")), "lcpf-allocations.csv", "CRLF", 1, None),
-    "not UTF-8": (lambda p: lcpf(p).write_bytes(lcpf(p).read_bytes().replace(b"Barnet", "Barn\xe9t".encode("latin-1"))),
-                  "lcpf-allocations.csv", "not UTF-8", 3, None),
-    "path escapes with ..": (lambda p: set_path(p, "boroughs", "lcpf-allocations", "../finance-2017-18/revenue.csv"),
-                             "datapackage.json", "leaves the package folder", None, "path"),
-    "absolute path": (lambda p: set_path(p, "boroughs", "lcpf-allocations", "/etc/passwd"), "datapackage.json", "leaves the package folder", None, "path"),
-    "URL path": (lambda p: set_path(p, "boroughs", "lcpf-allocations", "https://example.org/lcpf.csv"), "datapackage.json", "is a URL", None, "path"),
-    "enormous field": (lambda p: edit(pkgs_file(p, "police-and-crime-plan-2017-21", "commitments.csv"), "Increase the number", "x" * 30_000),
-                       "commitments.csv", "characters; the limit is", 2, "commitment"),
-    "enormous file": (lambda p: pkgs_file(p, "police-and-crime-plan-2017-21", "commitments.csv").open("a").truncate(MAX_RESOURCE_BYTES + 1),
-                      "commitments.csv", "the limit is", None, None),
-    "malformed CSV": (lambda p: edit(lcpf(p), "Barnet,", '"Barnet"x,'), "lcpf-allocations.csv", "malformed CSV", 3, None),
-    "unclosed quote": (lambda p: edit(lcpf(p), "Barnet,", '"Barnet,'), "lcpf-allocations.csv", "malformed CSV", 3, None),
+    "header mismatch": (
+        lambda p: edit(lcpf(p), "financial_year,borough_code", "year,borough_code"),
+        "lcpf-allocations.csv",
+        "header does not match",
+        1,
+        None,
+    ),
+    "wrong type": (
+        lambda p: edit(lcpf(p), "640000", "six hundred"),
+        "lcpf-allocations.csv",
+        "not a valid integer",
+        2,
+        "allocation",
+    ),
+    "thousands separator": (
+        lambda p: edit(pkgs_file(p, "finance-2017-18", "revenue.csv"), "1805.0", '"1,805.0"'),
+        "revenue.csv",
+        "write numbers plainly",
+        2,
+        "budget_full_year",
+    ),
+    "spaced minus": (
+        lambda p: edit(pkgs_file(p, "finance-2017-18", "reserves.csv"), "-121.5", "- 121.5"),
+        "reserves.csv",
+        "write numbers plainly",
+        3,
+        "net_movement",
+    ),
+    "currency sign": (
+        lambda p: edit(lcpf(p), "640000", '"£640,000"'),
+        "lcpf-allocations.csv",
+        "write numbers plainly",
+        2,
+        "allocation",
+    ),
+    "outside constraints": (
+        lambda p: edit(lcpf(p), "640000", "-5"),
+        "lcpf-allocations.csv",
+        "constraint",
+        2,
+        "allocation",
+    ),
+    "not in enum": (
+        lambda p: edit(pkgs_file(p, "boroughs", "local-priorities.csv"), ",high,", ",certain,"),
+        "local-priorities.csv",
+        "constraint",
+        2,
+        "confidence",
+    ),
+    "missing required value": (
+        lambda p: edit(lcpf(p), ",640000,", ",,"),
+        "lcpf-allocations.csv",
+        "required",
+        2,
+        "allocation",
+    ),
+    "duplicate primary key": (
+        lambda p: edit(lcpf(p), "E09000003,Barnet", "E09000002,Barnet"),
+        "lcpf-allocations.csv",
+        "duplicate primary key",
+        3,
+        None,
+    ),
+    "unknown borough": (
+        lambda p: edit(pkgs_file(p, "boroughs", "local-priorities.csv"), "2017/18,E09000002", "2017/18,E09000099"),
+        "local-priorities.csv",
+        "unknown reference",
+        2,
+        None,
+    ),
+    "unknown priority": (
+        lambda p: edit(
+            pkgs_file(p, "indicator-definitions", "indicators.csv"), ",local-priorities,", ",no-such-priority,"
+        ),
+        "indicators.csv",
+        "not a known police-and-crime-plan-2017-21/priorities",
+        2,
+        "priority_id",
+    ),
+    "missing borough": (
+        lambda p: edit(lcpf(p), lcpf(p).read_text().splitlines()[5] + "\n", ""),
+        "lcpf-allocations.csv",
+        "no row for E09000006",
+        None,
+        "borough_code",
+    ),
+    "byte-order mark": (
+        lambda p: lcpf(p).write_bytes(b"\xef\xbb\xbf" + lcpf(p).read_bytes()),
+        "lcpf-allocations.csv",
+        "byte-order mark",
+        1,
+        None,
+    ),
+    "CRLF line endings": (
+        lambda p: lcpf(p).write_bytes(lcpf(p).read_bytes().replace(b"\n", b"\r\n")),
+        "lcpf-allocations.csv",
+        "CRLF",
+        1,
+        None,
+    ),
+    "not UTF-8": (
+        lambda p: lcpf(p).write_bytes(lcpf(p).read_bytes().replace(b"Barnet", "Barn\xe9t".encode("latin-1"))),
+        "lcpf-allocations.csv",
+        "not UTF-8",
+        3,
+        None,
+    ),
+    "path escapes with ..": (
+        lambda p: set_path(p, "boroughs", "lcpf-allocations", "../finance-2017-18/revenue.csv"),
+        "datapackage.json",
+        "leaves the package folder",
+        None,
+        "path",
+    ),
+    "absolute path": (
+        lambda p: set_path(p, "boroughs", "lcpf-allocations", "/etc/passwd"),
+        "datapackage.json",
+        "leaves the package folder",
+        None,
+        "path",
+    ),
+    "URL path": (
+        lambda p: set_path(p, "boroughs", "lcpf-allocations", "https://example.org/lcpf.csv"),
+        "datapackage.json",
+        "is a URL",
+        None,
+        "path",
+    ),
+    "enormous field": (
+        lambda p: edit(
+            pkgs_file(p, "police-and-crime-plan-2017-21", "commitments.csv"), "Increase the number", "x" * 30_000
+        ),
+        "commitments.csv",
+        "characters; the limit is",
+        2,
+        "commitment",
+    ),
+    "enormous file": (
+        lambda p: (
+            pkgs_file(p, "police-and-crime-plan-2017-21", "commitments.csv").open("a").truncate(MAX_RESOURCE_BYTES + 1)
+        ),
+        "commitments.csv",
+        "the limit is",
+        None,
+        None,
+    ),
+    "malformed CSV": (
+        lambda p: edit(lcpf(p), "Barnet,", '"Barnet"x,'),
+        "lcpf-allocations.csv",
+        "malformed CSV",
+        3,
+        None,
+    ),
+    "unclosed quote": (
+        lambda p: edit(lcpf(p), "Barnet,", '"Barnet,'),
+        "lcpf-allocations.csv",
+        "malformed CSV",
+        3,
+        None,
+    ),
 }
 
 
@@ -107,8 +239,13 @@ def test_bad_package_gives_one_clear_error(pkgs, case):
 
 
 def run_cli(*args, env=None, **kw):
-    return subprocess.run([sys.executable, "-m", "generator.cli", "--project", str(REPO), *args], capture_output=True,
-                          text=True, env=dict(os.environ, **(env or {})), **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", "--project", str(REPO), *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **(env or {})),
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +263,16 @@ def published(tmp_path_factory):
 def test_cli_exits_2_with_one_line_and_leaves_the_site(published, pkgs, case):
     before = tree_digest(published)
     CASES[case][0](pkgs)
-    out = run_cli("build", "--datapackages", str(pkgs), "--builtin-only", "--site-dir", str(published),
-                  "--generated", str(published.parent / "generated"))
+    out = run_cli(
+        "build",
+        "--datapackages",
+        str(pkgs),
+        "--builtin-only",
+        "--site-dir",
+        str(published),
+        "--generated",
+        str(published.parent / "generated"),
+    )
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in out.stderr
@@ -141,9 +286,23 @@ def test_builtin_site_says_recorded_crime_was_not_included(published):
 
 def test_killed_build_leaves_the_previous_site_intact(published):
     before = tree_digest(published)
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "--project", str(REPO), "build", "--builtin-only",
-                             "--site-dir", str(published), "--generated", str(published.parent / "generated")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "--project",
+            str(REPO),
+            "build",
+            "--builtin-only",
+            "--site-dir",
+            str(published),
+            "--generated",
+            str(published.parent / "generated"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     staging = published.parent
     deadline = time.time() + 60
     while time.time() < deadline and not any(staging.glob(".site-*/site/*")):
@@ -151,11 +310,14 @@ def test_killed_build_leaves_the_previous_site_intact(published):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert tree_digest(published) == before
-    out = run_cli("build", "--builtin-only", "--site-dir", str(published), "--generated",
-                  str(published.parent / "generated"))  # the next build clears what was left
+    out = run_cli(
+        "build", "--builtin-only", "--site-dir", str(published), "--generated", str(published.parent / "generated")
+    )  # the next build clears what was left
     assert out.returncode == 0 and not list(staging.glob(".site-*"))
 
 
 def test_bad_quarter_is_a_data_error(tmp_path):
-    out = run_cli("build", "--as-at", "2017-Q5", "--site-dir", str(tmp_path / "site"), "--generated", str(tmp_path / "g"))
+    out = run_cli(
+        "build", "--as-at", "2017-Q5", "--site-dir", str(tmp_path / "site"), "--generated", str(tmp_path / "g")
+    )
     assert out.returncode == 2 and "YYYYQn" in out.stderr

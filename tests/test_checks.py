@@ -1,10 +1,11 @@
 """Printed totals are compared with their rows; differences become findings, never errors."""
+
 from __future__ import annotations
 
-import json
 import shutil
 
 from conftest import REPO
+
 from generator.checks import parse_identity, run_checks, status_of
 from generator.packages import load_catalog
 

@@ -1,15 +1,15 @@
 """The importer: the real file, other editions' layouts, and every way a file can be wrong."""
+
 from __future__ import annotations
 
 import json
-
-import pandas as pd
-import pytest
-
 import re
 import shutil
 
-from conftest import CRIME_FILE, EDITIONS, REPO, SHARED, needs_crime_file
+import pandas as pd
+import pytest
+from conftest import CRIME_FILE, EDITIONS, REPO, SHARED
+
 from generator.crime import Definitions, import_crime, read_population
 from generator.errors import DataError, DataErrors
 from generator.packages import load_catalog, load_package
@@ -34,7 +34,6 @@ def run(tmp_path, catalog, text):
     return import_crime(write(tmp_path, text), tmp_path / "out", catalog)
 
 
-@needs_crime_file
 def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
     pkg = load_package(imported / "recorded-crime" / "datapackage.json")
     crime = pkg.frames["recorded-crime"]
@@ -47,8 +46,12 @@ def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
     assert crime[crime.area_kind == "borough"].area_code.nunique() == 32
     assert len(pkg.frames["population"]) == 32 and set(pkg.frames["population"].year) == {2019}
     d = json.loads((imported / "recorded-crime" / "datapackage.json").read_text())
-    assert d["x-coverage"] == {"first_month": "2010-04", "last_month": "2023-09", "incomplete_months": [],
-                               "level": "borough"}
+    assert d["x-coverage"] == {
+        "first_month": "2010-04",
+        "last_month": "2023-09",
+        "incomplete_months": [],
+        "level": "borough",
+    }
     # every tidy row points back at its source row, whose labels it carries
     row = crime.iloc[12345]
     label = pkg.frames["edition-labels"].set_index("label_id").loc[row.label_id]
@@ -60,8 +63,6 @@ def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
 @pytest.mark.parametrize("name", list(EDITIONS))
 def test_every_shared_edition_imports_every_count(tmp_path, catalog, name):
     path = SHARED / name
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the tests need the shared London Datastore files (SHARED_DATA)")
     pkg = load_package(import_crime(str(path), tmp_path / "out", catalog))
     crime, labels = pkg.frames["recorded-crime"], pkg.frames["edition-labels"]
     raw = pd.read_csv(path)
@@ -87,8 +88,12 @@ def test_a_label_cut_at_the_files_fixed_width_matches_the_label_it_starts(tmp_pa
     full = "Racially or Religiously Aggravated Public Fear, Alarm or Distress"
     cut = full[:40]
     other = "Other Offences Against the State, or Pub"  # also cut at 40: every long label of the file is
-    text = (HEADER + f'Public Order Offences,"{cut}",Camden,1,2\n' + f'Public Order Offences,"{other}",Camden,1,2\n'
-            + every_borough(catalog))
+    text = (
+        HEADER
+        + f'Public Order Offences,"{cut}",Camden,1,2\n'
+        + f'Public Order Offences,"{other}",Camden,1,2\n'
+        + every_borough(catalog)
+    )
     labels = load_package(run(tmp_path, catalog, text)).frames["edition-labels"].set_index("minor_category")
     assert labels.loc[cut, "category_id"] == "public-order-race-religion"
     assert labels.loc[other, "category_id"] == "public-order-other"
@@ -104,9 +109,14 @@ def test_a_short_label_is_never_taken_for_a_cut_one(tmp_path, catalog):
 
 
 def test_every_unknown_label_is_listed_at_once_with_the_row_to_add(tmp_path, catalog):
-    text = (HEADER + "BURGLARY,BURGLARY OF SHEDS,Camden,1,2\n" + "Theft,Theft from the persons,Camden,1,2\n"
-            + "NEW MAJOR,SOMETHING ELSE,Camden,1,2\n" + "BURGLARY,BURGLARY OF SHEDS,Barnet,1,2\n"
-            + every_borough(catalog))
+    text = (
+        HEADER
+        + "BURGLARY,BURGLARY OF SHEDS,Camden,1,2\n"
+        + "Theft,Theft from the persons,Camden,1,2\n"
+        + "NEW MAJOR,SOMETHING ELSE,Camden,1,2\n"
+        + "BURGLARY,BURGLARY OF SHEDS,Barnet,1,2\n"
+        + every_borough(catalog)
+    )
     with pytest.raises(DataErrors) as err:
         run(tmp_path, catalog, text)
     report = str(err.value)
@@ -120,8 +130,11 @@ def test_every_unknown_label_is_listed_at_once_with_the_row_to_add(tmp_path, cat
 def test_one_edit_fixes_one_run(tmp_path, catalog):
     """The rows the report gives, added to category-map.csv, make the same file import."""
     pkgs = shutil.copytree(REPO / "datapackages", tmp_path / "datapackages")
-    text = HEADER + "BURGLARY,BURGLARY OF SHEDS,Camden,1,2\nTheft,Theft from the persons,Camden,1,2\n" + \
-        every_borough(catalog)
+    text = (
+        HEADER
+        + "BURGLARY,BURGLARY OF SHEDS,Camden,1,2\nTheft,Theft from the persons,Camden,1,2\n"
+        + every_borough(catalog)
+    )
     with pytest.raises(DataErrors) as err:
         run(tmp_path, catalog, text)
     rows = [re.search(r"category-map.csv: (.*?,)( \(likely|$)", p.message).group(1) for p in err.value.problems]
@@ -129,11 +142,16 @@ def test_one_edit_fixes_one_run(tmp_path, catalog):
     with open(pkgs / "indicator-definitions" / "category-map.csv", "a", encoding="utf-8") as f:
         f.write("".join(r + "\n" for r in rows))
     fixed = load_catalog(pkgs)
-    assert load_package(import_crime(write(tmp_path, text), tmp_path / "again", fixed)).frames["recorded-crime"] is not None
+    assert (
+        load_package(import_crime(write(tmp_path, text), tmp_path / "again", fixed)).frames["recorded-crime"]
+        is not None
+    )
 
 
 def test_unknown_columns_and_months_are_all_reported_from_the_header(tmp_path, catalog):
-    text = "MajorText,MinorText,Borough Name X,Notes,201704,199912,201713\nBURGLARY,BURGLARY IN A DWELLING,Camden,,1,2,3\n"
+    text = (
+        "MajorText,MinorText,Borough Name X,Notes,201704,199912,201713\nBURGLARY,BURGLARY IN A DWELLING,Camden,,1,2,3\n"
+    )
     with pytest.raises(DataErrors) as err:
         run(tmp_path, catalog, text)
     fields = [p.field for p in err.value.problems]
@@ -158,8 +176,10 @@ def test_an_incomplete_month_inside_the_file_stops_the_import(tmp_path, catalog)
 
 def test_ward_files_keep_wards_and_their_borough(tmp_path, catalog):
     header = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202404,202405\n"
-    rows = "".join(f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,Ward {i},E0500000{i:02d},{n},1,2\n"
-                   for i, n in enumerate(catalog["boroughs"].frames["boroughs"].name))
+    rows = "".join(
+        f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,Ward {i},E0500000{i:02d},{n},1,2\n"
+        for i, n in enumerate(catalog["boroughs"].frames["boroughs"].name)
+    )
     rows += "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Heathrow Villages,E05013570,Aviation Security (SO18),3,4\n"
     pkg = load_package(run(tmp_path, catalog, header + rows))
     wards = pkg.frames["wards"].set_index("ward_code")
@@ -171,8 +191,11 @@ def test_ward_files_keep_wards_and_their_borough(tmp_path, catalog):
 def test_population_years_and_a_missing_borough(tmp_path, catalog):
     names = list(catalog["boroughs"].frames["boroughs"].name)
     pop = tmp_path / "pop.csv"
-    pop.write_text("borough,year,population\n" + "".join(f"{n},{y},{1000 + y}\n" for y in (2016, 2017) for n in names)
-                   + "City of London,2017,8000\n")
+    pop.write_text(
+        "borough,year,population\n"
+        + "".join(f"{n},{y},{1000 + y}\n" for y in (2016, 2017) for n in names)
+        + "City of London,2017,8000\n"
+    )
     defs = Definitions.from_catalog(catalog)
     frame, unused = read_population(pop, defs)
     assert sorted(frame.year.unique()) == [2016, 2017] and len(frame) == 64 and unused == ["City of London"]
@@ -185,25 +208,37 @@ def test_population_years_and_a_missing_borough(tmp_path, catalog):
     assert f"no 2019 population for 1 borough(s): {names[0]}" in err.value.message
 
 
-@pytest.mark.parametrize("text, message, row, field", [
-    ("Crime,Place,201704\nBURGLARY,Camden,1\n", "neither a known label column nor a month", 1, "Crime"),
-    (LABELS + "2017-13\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "not a month of the year", 1, "2017-13"),
-    (LABELS + "Apr 2017\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "nor a month", 1, "Apr 2017"),
-    (HEADER + "BURGLARY,BURGLARY OF SHEDS,Camden,1,2\n", "not mapped", 2, "MinorText"),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Gotham,1,2\n", "not a known borough", 2, "BoroughName"),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,-2\n", "not a whole number", 2, "201705"),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2.5\n", "not a whole number", 2, "201705"),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "row has 4 cells", 2, None),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\nBURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n",
-     "appears again on row(s) 3", 2, None),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,\uff12\n", "not a whole number", 2, "201705"),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,99999999999\n", "not a whole number", 2, "201705"),
-    ("MajorText,MinorText,BoroughName,1850-01\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "outside 2000", 1, "1850-01"),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\x00\n", "NUL byte", 2, None),
-    (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n", "no rows for 31 borough(s)", None, "BoroughName"),
-    ("", "file is empty", None, None),
-    ("<!DOCTYPE html><html><body>Download page</body></html>\n", "web page", None, None),
-])
+@pytest.mark.parametrize(
+    "text, message, row, field",
+    [
+        ("Crime,Place,201704\nBURGLARY,Camden,1\n", "neither a known label column nor a month", 1, "Crime"),
+        (LABELS + "2017-13\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "not a month of the year", 1, "2017-13"),
+        (LABELS + "Apr 2017\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "nor a month", 1, "Apr 2017"),
+        (HEADER + "BURGLARY,BURGLARY OF SHEDS,Camden,1,2\n", "not mapped", 2, "MinorText"),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Gotham,1,2\n", "not a known borough", 2, "BoroughName"),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,-2\n", "not a whole number", 2, "201705"),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2.5\n", "not a whole number", 2, "201705"),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1\n", "row has 4 cells", 2, None),
+        (
+            HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\nBURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n",
+            "appears again on row(s) 3",
+            2,
+            None,
+        ),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,\uff12\n", "not a whole number", 2, "201705"),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,99999999999\n", "not a whole number", 2, "201705"),
+        (
+            "MajorText,MinorText,BoroughName,1850-01\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n",
+            "outside 2000",
+            1,
+            "1850-01",
+        ),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\x00\n", "NUL byte", 2, None),
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n", "no rows for 31 borough(s)", None, "BoroughName"),
+        ("", "file is empty", None, None),
+        ("<!DOCTYPE html><html><body>Download page</body></html>\n", "web page", None, None),
+    ],
+)
 def test_bad_crime_files_give_one_clear_error(tmp_path, catalog, text, message, row, field):
     with pytest.raises(DataError) as err:
         run(tmp_path, catalog, text)
@@ -214,7 +249,9 @@ def test_bad_crime_files_give_one_clear_error(tmp_path, catalog, text, message, 
 
 def test_non_utf8_crime_file_names_the_line(tmp_path, catalog):
     p = tmp_path / "latin1.csv"
-    p.write_bytes((HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n").encode() + "Caf\xe9,x,y,1,2\n".encode("latin-1"))
+    p.write_bytes(
+        (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n").encode() + "Caf\xe9,x,y,1,2\n".encode("latin-1")
+    )
     with pytest.raises(DataError) as err:
         import_crime(str(p), tmp_path / "out", catalog)
     assert "not UTF-8" in str(err.value) and err.value.row == 3

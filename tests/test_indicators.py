@@ -1,4 +1,5 @@
 """The indicator engine, on hand-made numbers and against MOPAC's printed figures."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,10 +7,23 @@ import pytest
 
 from generator.config import Quarter
 from generator.errors import DataError
-from generator.indicators import (BOROUGHS, LONDON, compute, latest_quarter, monthly_series, population_year,
-                                  quarter_stats, resolve_quarter, shift_month)
-from generator.reconcile import (LOCAL_TOLERANCE_POINTS, RECONCILE_TOLERANCE_PCT, local_priority_comparison,
-                                 london_reconciliation)
+from generator.indicators import (
+    BOROUGHS,
+    LONDON,
+    compute,
+    latest_quarter,
+    monthly_series,
+    population_year,
+    quarter_stats,
+    resolve_quarter,
+    shift_month,
+)
+from generator.reconcile import (
+    LOCAL_TOLERANCE_POINTS,
+    RECONCILE_TOLERANCE_PCT,
+    local_priority_comparison,
+    london_reconciliation,
+)
 
 Q1 = Quarter.parse("2017Q1")
 
@@ -21,9 +35,9 @@ def months(first, n):
 def synthetic(first="2015-04", n=27):
     rows = []
     for i, m in enumerate(months(first, n)):  # April 2015 .. June 2017 by default
-        rows.append(("E09000007", "borough", m, "burglary-residential", 10))          # Camden: flat 10 a month
+        rows.append(("E09000007", "borough", m, "burglary-residential", 10))  # Camden: flat 10 a month
         rows.append(("E09000002", "borough", m, "burglary-residential", 1 + (i >= 15)))  # B&D: 1, then 2 from July 2016
-        rows.append(("X-AIRPORTS", "non-borough", m, "burglary-residential", 5))       # London's total only
+        rows.append(("X-AIRPORTS", "non-borough", m, "burglary-residential", 5))  # London's total only
     return pd.DataFrame(rows, columns=["area_code", "area_kind", "month", "category_id", "count"])
 
 
@@ -33,22 +47,28 @@ def stat(stats, area, measure):
 
 def test_rolling_quarter_rank_share_and_rate_on_known_numbers():
     series = monthly_series(synthetic(), {"burglary": ["burglary-residential", "burglary-business"]})
-    pop = pd.DataFrame({"area_code": ["E09000007", "E09000002"], "year": [2017, 2017], "population": [200_000, 100_000]})
+    pop = pd.DataFrame(
+        {"area_code": ["E09000007", "E09000002"], "year": [2017, 2017], "population": [200_000, 100_000]}
+    )
     stats, years = quarter_stats(series, Q1, pop, ["E09000007", "E09000002"])
     v = lambda area, m: stat(stats, area, m)
     assert v("E09000007", "rolling_12m") == 120 and v("E09000007", "pct_change_12m") == 0
     assert v("E09000002", "rolling_12m") == 24 and v("E09000002", "previous_12m") == 12  # doubled from July 2016
     assert v("E09000002", "quarter") == 6 and v("E09000002", "pct_change_quarter") == 100.0
-    assert v("E09000007", "rate_per_1000") == pytest.approx(0.6) and v("E09000002", "rate_per_1000") == pytest.approx(0.24)
+    assert v("E09000007", "rate_per_1000") == pytest.approx(0.6) and v("E09000002", "rate_per_1000") == pytest.approx(
+        0.24
+    )
     assert v("E09000007", "rank") == 1 and v("E09000002", "rank") == 2
     assert years == (2017, 2017)
 
 
 def test_london_counts_every_row_but_rates_and_shares_use_the_boroughs_alone():
     series = monthly_series(synthetic(), {"burglary": ["burglary-residential"]})
-    pop = pd.DataFrame({"area_code": ["E09000007", "E09000002"], "year": [2017, 2017], "population": [200_000, 100_000]})
+    pop = pd.DataFrame(
+        {"area_code": ["E09000007", "E09000002"], "year": [2017, 2017], "population": [200_000, 100_000]}
+    )
     stats, _ = quarter_stats(series, Q1, pop, ["E09000007", "E09000002"])
-    assert stat(stats, LONDON, "rolling_12m") == 120 + 24 + 60     # the airports count towards London's total
+    assert stat(stats, LONDON, "rolling_12m") == 120 + 24 + 60  # the airports count towards London's total
     assert stat(stats, BOROUGHS, "rolling_12m") == 120 + 24
     assert stat(stats, LONDON, "non_borough_12m") == 60
     assert stat(stats, LONDON, "rate_per_1000") == pytest.approx(144 / 300_000 * 1000)  # same base above and below
@@ -76,24 +96,36 @@ def test_missing_figures_say_where_the_data_starts(full_catalog):
 
 
 def test_population_year_is_the_june_inside_the_window_else_the_nearest():
-    assert population_year("2017-06", [2016, 2017, 2018]) == (2017, 2017)   # July 2016-June 2017
-    assert population_year("2018-03", [2016, 2017, 2018]) == (2017, 2017)   # April 2017-March 2018
+    assert population_year("2017-06", [2016, 2017, 2018]) == (2017, 2017)  # July 2016-June 2017
+    assert population_year("2018-03", [2016, 2017, 2018]) == (2017, 2017)  # April 2017-March 2018
     assert population_year("2017-06", [2019]) == (2019, 2017)
-    assert population_year("2017-06", [2016, 2018]) == (2016, 2017)         # a tie goes to the earlier estimate
+    assert population_year("2017-06", [2016, 2018]) == (2016, 2017)  # a tie goes to the earlier estimate
 
 
 def test_rates_use_the_population_of_their_period():
     series = monthly_series(synthetic(), {"burglary": ["burglary-residential"]})
-    pop = pd.DataFrame({"area_code": ["E09000007", "E09000002"] * 2, "year": [2016, 2016, 2017, 2017],
-                        "population": [100_000, 100_000, 200_000, 100_000]})
+    pop = pd.DataFrame(
+        {
+            "area_code": ["E09000007", "E09000002"] * 2,
+            "year": [2016, 2016, 2017, 2017],
+            "population": [100_000, 100_000, 200_000, 100_000],
+        }
+    )
     stats, years = quarter_stats(series, Q1, pop, ["E09000007", "E09000002"])
     assert years == (2017, 2017) and stat(stats, "E09000007", "rate_per_1000") == pytest.approx(0.6)
     stats, years = quarter_stats(series, Quarter.parse("2016Q3"), pop, ["E09000007", "E09000002"])
     assert years == (2016, 2016) and stat(stats, "E09000007", "rate_per_1000") == pytest.approx(1.2)
 
 
-@pytest.mark.parametrize("first, last, latest", [("2010-04", "2023-09", "2023Q2"), ("2010-04", "2022-01", "2021Q3"),
-                                                 ("2024-04", "2026-03", "2025Q4"), ("2024-04", "2024-05", None)])
+@pytest.mark.parametrize(
+    "first, last, latest",
+    [
+        ("2010-04", "2023-09", "2023Q2"),
+        ("2010-04", "2022-01", "2021Q3"),
+        ("2024-04", "2026-03", "2025Q4"),
+        ("2024-04", "2024-05", None),
+    ],
+)
 def test_latest_complete_quarter(first, last, latest):
     q = latest_quarter(first, last)
     assert (str(q) if q else None) == latest
@@ -121,7 +153,15 @@ def test_london_figures_reconcile_with_the_published_table(full_catalog):
     ind = compute(full_catalog, Q1)
     rec = london_reconciliation(full_catalog, ind, Q1)
     one_to_one = rec[rec.one_to_one]
-    assert set(one_to_one.category_id) == {"tno", "robbery", "burglary", "theft-person", "theft-of-mv", "theft-from-mv", "sexual-offences"}
+    assert set(one_to_one.category_id) == {
+        "tno",
+        "robbery",
+        "burglary",
+        "theft-person",
+        "theft-of-mv",
+        "theft-from-mv",
+        "sexual-offences",
+    }
     for r in one_to_one.itertuples():
         assert abs(r.difference_pct) <= RECONCILE_TOLERANCE_PCT, r
         prev = (r.computed_jul2015_jun2016 - r.published_jul2015_jun2016) / r.published_jul2015_jun2016 * 100
@@ -136,8 +176,9 @@ def test_reconciliation_compares_the_printed_quarter_whatever_the_build_quarter(
     pd.testing.assert_series_equal(at_q1.computed_pct, at_q2.computed_pct)
     assert set(at_q2.period) == {"April-June 2017 against April-June 2016"}
     # ... and the Q2 figures themselves differ, so the test above can fail.
-    assert q2.value("E09000007", "theft-person", "pct_change_quarter") != \
-        q2.value("E09000007", "theft-person", "pct_change_quarter", "2017Q1")
+    assert q2.value("E09000007", "theft-person", "pct_change_quarter") != q2.value(
+        "E09000007", "theft-person", "pct_change_quarter", "2017Q1"
+    )
 
 
 def test_local_priority_changes_mostly_reconcile_and_gaps_are_measured(full_catalog):

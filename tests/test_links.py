@@ -1,14 +1,19 @@
 """Every internal link and asset resolves; the only links out are to the cited sources and licences."""
+
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 # Hosts the site may link to: the publishers of its sources, the licence, and the standards it cites.
-ALLOWED_HOSTS = {"www.london.gov.uk", "data.london.gov.uk", "www.met.police.uk", "www.nationalarchives.gov.uk",
-                 "geoportal.statistics.gov.uk", "specs.frictionlessdata.io"}
+ALLOWED_HOSTS = {
+    "www.london.gov.uk",
+    "data.london.gov.uk",
+    "www.met.police.uk",
+    "www.nationalarchives.gov.uk",
+    "geoportal.statistics.gov.uk",
+    "specs.frictionlessdata.io",
+}
 
 
 class Links(HTMLParser):
@@ -45,11 +50,16 @@ def test_every_link_resolves(built_site, site_port):
                 outside.add(parsed.netloc)
                 continue
             checked += 1
-            path = site / unquote(parsed.path[len(urlparse(base).path):])
+            path = site / unquote(parsed.path[len(urlparse(base).path) :])
             target = path / "index.html" if parsed.path.endswith("/") else path
             if not target.exists():
                 broken.append(f"{html.relative_to(site)} -> {url}")
-            elif parsed.fragment and target.suffix == ".html" and target in pages and parsed.fragment not in pages[target].ids:
+            elif (
+                parsed.fragment
+                and target.suffix == ".html"
+                and target in pages
+                and parsed.fragment not in pages[target].ids
+            ):
                 broken.append(f"{html.relative_to(site)} -> {url} (no such anchor)")
     assert checked > 5000
     assert broken == []

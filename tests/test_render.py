@@ -1,4 +1,5 @@
 """Escaping: data text is inert wherever it lands."""
+
 from __future__ import annotations
 
 import json

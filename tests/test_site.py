@@ -1,7 +1,7 @@
 """End to end: a whole site from the repo's packages plus a small synthetic crime file, in tmp_path."""
+
 from __future__ import annotations
 
-import io
 import json
 import re
 import zipfile
@@ -10,14 +10,16 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-
 from conftest import REPO, config_for, tree_digest
+
 from generator.crime import import_crime
 from generator.errors import DataError
 from generator.packages import load_catalog
 from generator.site import build
 
-PAYLOAD_RE = re.compile(r'<template class="chart-figure-json" data-for="([^"]+)" data-search-exclude>(.*?)</template>', re.S)
+PAYLOAD_RE = re.compile(
+    r'<template class="chart-figure-json" data-for="([^"]+)" data-search-exclude>(.*?)</template>', re.S
+)
 
 
 def small_crime_file(path: Path) -> Path:
@@ -25,8 +27,12 @@ def small_crime_file(path: Path) -> Path:
     months = pd.period_range("2015-04", "2017-06", freq="M").strftime("%Y%m").tolist()
     rows = []
     names = pd.read_csv(REPO / "datapackages" / "boroughs" / "boroughs.csv").name
-    for borough, base in [("Camden", 20), ("Barnet", 10), ("Westminster", 30)] + [(n, 2) for n in names if n not in ("Camden", "Barnet", "Westminster")]:
-        rows.append(["BURGLARY", "BURGLARY IN A DWELLING", borough] + [base + (i >= 15) * 5 for i in range(len(months))])
+    for borough, base in [("Camden", 20), ("Barnet", 10), ("Westminster", 30)] + [
+        (n, 2) for n in names if n not in ("Camden", "Barnet", "Westminster")
+    ]:
+        rows.append(
+            ["BURGLARY", "BURGLARY IN A DWELLING", borough] + [base + (i >= 15) * 5 for i in range(len(months))]
+        )
         rows.append(["ROBBERY", "ROBBERY OF PERSONAL PROPERTY", borough] + [base // 2] * len(months))
     rows.append(["ROBBERY", "ROBBERY OF PERSONAL PROPERTY", "Unknown"] + [1] * len(months))
     pd.DataFrame(rows, columns=["MajorText", "MinorText", "BoroughName"] + months).to_csv(path, index=False)
@@ -47,9 +53,20 @@ def test_every_page_type_exists(small_site, catalog):
     cfg, report = small_site
     site = cfg.site_dir
     assert report.crime_included
-    for page in ["index.html", "milestones/index.html", "finance/index.html", "quality/index.html", "data/index.html",
-                 "boroughs/index.html", "priorities/index.html", "about/index.html", "methodology/index.html",
-                 "accessibility/index.html", "sitemap.xml", "search/search_index.json"]:
+    for page in [
+        "index.html",
+        "milestones/index.html",
+        "finance/index.html",
+        "quality/index.html",
+        "data/index.html",
+        "boroughs/index.html",
+        "priorities/index.html",
+        "about/index.html",
+        "methodology/index.html",
+        "accessibility/index.html",
+        "sitemap.xml",
+        "search/search_index.json",
+    ]:
         assert (site / page).is_file(), page
     for slug in catalog["boroughs"].frames["boroughs"].slug:
         assert (site / "boroughs" / slug / "index.html").is_file()
@@ -90,7 +107,10 @@ def test_chart_payloads_are_valid_plotly_and_match_their_csv(small_site):
 def test_barnet_burglary_summary_is_computed_from_the_numbers(small_site):
     html = (small_site[0].site_dir / "boroughs" / "barnet" / "index.html").read_text()
     # 10 a month, 15 from July 2016: April-June 2017 = 45 against 30 a year earlier.
-    assert "Burglary in Barnet rose 50% in April-June 2017 against the same months a year earlier (45 offences against 30)." in html
+    assert (
+        "Burglary in Barnet rose 50% in April-June 2017 against the same months a year earlier (45 offences "
+        "against 30)." in html
+    )
 
 
 def test_downloads_are_complete_packages(small_site, catalog):
@@ -115,7 +135,10 @@ def test_plotly_is_served_from_the_site_and_nothing_from_third_parties(small_sit
         html = html_path.read_text(encoding="utf-8")
         assert "fonts.googleapis" not in html and "cdn.plot.ly" not in html and "cdn.jsdelivr" not in html
         assert "plotly.min.js" not in html  # loaded once, by charts.js, only where a page has a chart
-        for src in re.findall(r'<(?:script|img)[^>]+src="([^"]+)"|<link rel="(?:stylesheet|icon|preload|modulepreload)"[^>]+href="([^"]+)"', html):
+        for src in re.findall(
+            r'<(?:script|img)[^>]+src="([^"]+)"|<link rel="(?:stylesheet|icon|preload|modulepreload)"[^>]+href="([^"]+)"',  # noqa: E501
+            html,
+        ):
             src = src[0] or src[1]
             assert not src.startswith(("http:", "https:", "//")), (html_path, src)
 
@@ -145,11 +168,14 @@ def test_a_failed_build_leaves_the_previous_site_untouched(small_site, tmp_path)
     packages = REPO / "datapackages"
     broken = tmp_path / "packages"
     import shutil
+
     shutil.copytree(packages, broken)
     (broken / "boroughs" / "lcpf-allocations.csv").write_text(
-        (broken / "boroughs" / "lcpf-allocations.csv").read_text().replace("640000", "£640,000", 1))
+        (broken / "boroughs" / "lcpf-allocations.csv").read_text().replace("640000", "£640,000", 1)
+    )
     before = tree_digest(cfg.site_dir)
     from dataclasses import replace
+
     with pytest.raises(DataError) as err:
         build(replace(cfg, datapackages=broken))
     assert "lcpf-allocations.csv" in str(err.value) and err.value.field == "allocation" and err.value.row == 2

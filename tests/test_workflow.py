@@ -1,4 +1,5 @@
 """The CI workflow is valid, runs on the right triggers, and calls only commands that exist and the README gives."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,6 @@ import subprocess
 import sys
 
 import yaml
-
 from conftest import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "quarterly.yml"
@@ -35,7 +35,9 @@ def test_every_run_line_is_a_readme_command_that_exists():
     wf = yaml.safe_load(WORKFLOW.read_text())
     readme = (REPO / "README.md").read_text()
     targets = make_targets()
-    lines = [line.strip() for s in wf["jobs"]["rebuild"]["steps"] for line in s.get("run", "").splitlines() if line.strip()]
+    lines = [
+        line.strip() for s in wf["jobs"]["rebuild"]["steps"] for line in s.get("run", "").splitlines() if line.strip()
+    ]
     assert lines
     for line in lines:
         assert line in readme, f"not in the README: {line}"
@@ -50,8 +52,18 @@ def test_cli_help_explains_every_command():
     for command in ("build", "validate", "import-crime", "publish"):
         out = subprocess.run([sys.executable, "-m", "generator.cli", command, "--help"], capture_output=True, text=True)
         assert out.returncode == 0 and "usage: transparency " + command in out.stdout
-    build = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--help"], capture_output=True, text=True).stdout
-    for option in ("--as-at", "--builtin-only", "--previous", "--site-dir", "--site-url", "--datapackages", "--imported"):
+    build = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--help"], capture_output=True, text=True
+    ).stdout
+    for option in (
+        "--as-at",
+        "--builtin-only",
+        "--previous",
+        "--site-dir",
+        "--site-url",
+        "--datapackages",
+        "--imported",
+    ):
         assert option in build
 
 
@@ -59,8 +71,11 @@ SNAPSHOT = REPO / "datapackages" / "snapshots" / "mps-borough-crime-historical-2
 
 
 def test_import_without_a_source_reads_the_committed_snapshot_and_names_its_edition(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "generator.cli", "--project", str(REPO), "import-crime",
-                          "--imported", str(tmp_path)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "--project", str(REPO), "import-crime", "--imported", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     d = json.loads((tmp_path / "recorded-crime" / "datapackage.json").read_text())
     assert d["sources"][0]["edition"] == "late-2023 edition, data April 2010 to September 2023"
@@ -82,6 +97,19 @@ def test_a_changed_snapshot_is_refused(tmp_path):
     copy = shutil.copytree(SNAPSHOT, tmp_path / "snap")
     data = copy / json.loads((copy / "datapackage.json").read_text())["resources"][0]["path"]
     data.write_bytes(data.read_bytes().replace(b"Camden,", b"Camden,1", 1))
-    out = subprocess.run([sys.executable, "-m", "generator.cli", "--project", str(REPO), "import-crime", str(copy),
-                          "--imported", str(tmp_path / "out")], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "--project",
+            str(REPO),
+            "import-crime",
+            str(copy),
+            "--imported",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 2 and "was changed after it was taken" in out.stderr

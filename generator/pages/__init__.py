@@ -1,4 +1,5 @@
 """Stage 3: one module per page type; each writes its pages through the Renderer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,15 +16,16 @@ from ..packages import Catalog
 @dataclass
 class Model:
     """Everything the pages read: no page reaches back into files."""
+
     config: Config
     catalog: Catalog
     indicators: Indicators | None
     findings: pd.DataFrame
     reconciliation: pd.DataFrame
     local: pd.DataFrame
-    printed: Quarter                    # the quarter the printed report figures describe
-    epoch: str = "0"                    # SOURCE_DATE_EPOCH of this build
-    previous: Previous | None = None    # the previous quarter as published
+    printed: Quarter  # the quarter the printed report figures describe
+    epoch: str = "0"  # SOURCE_DATE_EPOCH of this build
+    previous: Previous | None = None  # the previous quarter as published
     changes: Changes | None = None
 
     @property
@@ -55,8 +57,15 @@ class Model:
         return f"{d['reference']}, line {int(line)}" if line is not None and not pd.isna(line) else d["reference"]
 
 
-def shown(model: Model, value, measure: str, digits: int = 0, signed: bool = False, suffix: str = "",
-          period: Quarter | None = None) -> str:
+def shown(
+    model: Model,
+    value,
+    measure: str,
+    digits: int = 0,
+    signed: bool = False,
+    suffix: str = "",
+    period: Quarter | None = None,
+) -> str:
     """A figure as printed on a page, or why it is missing (the data starts too late, or nothing to compare)."""
     if value is None:
         return model.indicators.missing(measure, period)

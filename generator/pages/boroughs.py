@@ -1,15 +1,24 @@
 """One page per borough: local priorities, ASB and the high-harm crimes, LCPF and BCU."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from .. import charts
 from ..charts import number
-from ..render import csv_bytes
 from ..indicators import LONDON
+from ..render import csv_bytes
 from . import Model, shown
 
-MEASURES = ["rolling_12m", "change_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank", "share_of_london"]
+MEASURES = [
+    "rolling_12m",
+    "change_12m",
+    "pct_change_12m",
+    "pct_change_quarter",
+    "rate_per_1000",
+    "rank",
+    "share_of_london",
+]
 
 
 def borough_priorities(model: Model, code: str) -> list[dict]:
@@ -20,18 +29,36 @@ def borough_priorities(model: Model, code: str) -> list[dict]:
     out = []
     for r in local.itertuples():
         m = lpm.loc[r.priority_id]
-        out.append({"kind": "Local priority " + ("(additional)" if r.rank == "additional" else r.rank), "name": r.crime,
-                    "indicator_id": m.indicator_id or "", "comparable": bool(m.computable), "nearest": False,
-                    "note": m.note or "", "published": r.published_pct, "confidence": r.confidence,
-                    "source_line": r.source_line})
+        out.append(
+            {
+                "kind": "Local priority " + ("(additional)" if r.rank == "additional" else r.rank),
+                "name": r.crime,
+                "indicator_id": m.indicator_id or "",
+                "comparable": bool(m.computable),
+                "nearest": False,
+                "note": m.note or "",
+                "published": r.published_pct,
+                "confidence": r.confidence,
+                "source_line": r.source_line,
+            }
+        )
     for pid in ["antisocial-behaviour"] + list(mandatory.index):
         m = lpm.loc[pid]
         name = "Antisocial behaviour" if pid == "antisocial-behaviour" else mandatory.loc[pid, "crime"]
         nearest = m.indicator_id if bool(m.computable) else ""
-        out.append({"kind": "Every borough" if pid == "antisocial-behaviour" else "Mandatory high-harm crime",
-                    "name": name, "indicator_id": nearest, "comparable": bool(nearest), "nearest": bool(nearest),
-                    "note": m.note or "",
-                    "published": None, "confidence": "", "source_line": None})
+        out.append(
+            {
+                "kind": "Every borough" if pid == "antisocial-behaviour" else "Mandatory high-harm crime",
+                "name": name,
+                "indicator_id": nearest,
+                "comparable": bool(nearest),
+                "nearest": bool(nearest),
+                "note": m.note or "",
+                "published": None,
+                "confidence": "",
+                "source_line": None,
+            }
+        )
     for p in out:  # the open data's change for the reporting quarter, or why there is none
         if not p["comparable"]:
             p["open_data"] = "cannot be computed from the open data"
@@ -40,7 +67,8 @@ def borough_priorities(model: Model, code: str) -> list[dict]:
         else:
             v = model.indicators.value(code, p["indicator_id"], "pct_change_quarter")
             p["open_data"] = shown(model, v, "pct_change_quarter", 1, True, "%") + (
-                " (nearest measure: see the note)" if p["nearest"] and v is not None else "")
+                " (nearest measure: see the note)" if p["nearest"] and v is not None else ""
+            )
     return out
 
 
@@ -49,24 +77,32 @@ def indicator_rows(model: Model, code: str, ids: list[str]) -> list[dict]:
     defs = model.definitions.set_index("indicator_id")
     rows = []
     for i in ids:
-        rows.append({"indicator_id": i, "title": defs.loc[i, "title"], "direction": defs.loc[i, "direction"],
-                     **{m: ind.value(code, i, m) for m in MEASURES},
-                     "london_pct_12m": ind.value(LONDON, i, "pct_change_12m"),
-                     "london_rate": ind.value(LONDON, i, "rate_per_1000")})
+        rows.append(
+            {
+                "indicator_id": i,
+                "title": defs.loc[i, "title"],
+                "direction": defs.loc[i, "direction"],
+                **{m: ind.value(code, i, m) for m in MEASURES},
+                "london_pct_12m": ind.value(LONDON, i, "pct_change_12m"),
+                "london_rate": ind.value(LONDON, i, "rate_per_1000"),
+            }
+        )
     return rows
 
 
 def indicator_cells(model: Model, row: dict) -> list[str]:
     """The table's cells for one indicator, in column order, each a figure or the reason it is missing."""
-    return [shown(model, row["rolling_12m"], "rolling_12m"),
-            shown(model, row["change_12m"], "change_12m", 0, True) + (
-                f" ({number(row['pct_change_12m'], 1, True, '%')})" if row["change_12m"] is not None else ""),
-            shown(model, row["pct_change_quarter"], "pct_change_quarter", 1, True, "%"),
-            shown(model, row["rate_per_1000"], "rate_per_1000", 1),
-            shown(model, row["london_rate"], "rate_per_1000", 1),
-            shown(model, row["rank"], "rank"),
-            shown(model, row["share_of_london"], "share_of_london", 1, False, "%"),
-            shown(model, row["london_pct_12m"], "pct_change_12m", 1, True, "%")]
+    return [
+        shown(model, row["rolling_12m"], "rolling_12m"),
+        shown(model, row["change_12m"], "change_12m", 0, True)
+        + (f" ({number(row['pct_change_12m'], 1, True, '%')})" if row["change_12m"] is not None else ""),
+        shown(model, row["pct_change_quarter"], "pct_change_quarter", 1, True, "%"),
+        shown(model, row["rate_per_1000"], "rate_per_1000", 1),
+        shown(model, row["london_rate"], "rate_per_1000", 1),
+        shown(model, row["rank"], "rank"),
+        shown(model, row["share_of_london"], "share_of_london", 1, False, "%"),
+        shown(model, row["london_pct_12m"], "pct_change_12m", 1, True, "%"),
+    ]
 
 
 def build(r, model: Model) -> None:
@@ -82,13 +118,18 @@ def build(r, model: Model) -> None:
             ids.append("tno")
             rows = indicator_rows(model, b.code, ids)
             q = model.config.as_at
-            table = pd.DataFrame(rows).assign(area=b.name, twelve_months=q.twelve_months,
-                                              previous_twelve_months=q.year_earlier().twelve_months,
-                                              quarter=q.span, quarter_a_year_earlier=q.year_earlier().span,
-                                              population=model.indicators.population_note(),
-                                              rank_by=model.indicators.rank_by)
-            r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(table, counts=("rolling_12m", "change_12m",
-                                                                                          "rank"))
+            table = pd.DataFrame(rows).assign(
+                area=b.name,
+                twelve_months=q.twelve_months,
+                previous_twelve_months=q.year_earlier().twelve_months,
+                quarter=q.span,
+                quarter_a_year_earlier=q.year_earlier().span,
+                population=model.indicators.population_note(),
+                rank_by=model.indicators.rank_by,
+            )
+            r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(
+                table, counts=("rolling_12m", "change_12m", "rank")
+            )
             for row in rows:
                 row["cells"] = indicator_cells(model, row)
             ind, series = model.indicators, model.indicators.series
@@ -97,15 +138,38 @@ def build(r, model: Model) -> None:
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
                 title = model.definitions.set_index("indicator_id").loc[i, "title"]
-                charts_out.append(charts.trend(f"{b.slug}-{i}", title, b.name, s, charts.colour_for(i, keys), q_months,
-                                               ind.value(b.code, i, "quarter"), ind.value(b.code, i, "quarter_last_year"),
-                                               r.context["crime_source"]))
-        r.page(f"boroughs/{b.slug}.md", "borough.md.j2", b=b, prios=prios, rows=rows, charts=charts_out,
-               borough_count=len(model.boroughs),
-               population_note=model.indicators.population_note() if model.crime_included else "",
-               rank_note=("1 = highest rate" if model.indicators.rank_by == "rate" else "1 = most offences")
-               if model.crime_included else "",
-               lcpf=lcpf.loc[b.code], lcpf_rank=int(lcpf_rank[b.code]),
-               bcu_cite=model.cite(b.bcu_source_doc, b.bcu_source_line) if b.bcu_source_doc else "")
-    r.page("boroughs/index.md", "boroughs.md.j2", boroughs=model.boroughs.sort_values("name").to_dict("records"),
-           lcpf=lcpf["allocation"].to_dict())
+                charts_out.append(
+                    charts.trend(
+                        f"{b.slug}-{i}",
+                        title,
+                        b.name,
+                        s,
+                        charts.colour_for(i, keys),
+                        q_months,
+                        ind.value(b.code, i, "quarter"),
+                        ind.value(b.code, i, "quarter_last_year"),
+                        r.context["crime_source"],
+                    )
+                )
+        r.page(
+            f"boroughs/{b.slug}.md",
+            "borough.md.j2",
+            b=b,
+            prios=prios,
+            rows=rows,
+            charts=charts_out,
+            borough_count=len(model.boroughs),
+            population_note=model.indicators.population_note() if model.crime_included else "",
+            rank_note=("1 = highest rate" if model.indicators.rank_by == "rate" else "1 = most offences")
+            if model.crime_included
+            else "",
+            lcpf=lcpf.loc[b.code],
+            lcpf_rank=int(lcpf_rank[b.code]),
+            bcu_cite=model.cite(b.bcu_source_doc, b.bcu_source_line) if b.bcu_source_doc else "",
+        )
+    r.page(
+        "boroughs/index.md",
+        "boroughs.md.j2",
+        boroughs=model.boroughs.sort_values("name").to_dict("records"),
+        lcpf=lcpf["allocation"].to_dict(),
+    )

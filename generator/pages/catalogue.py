@@ -1,4 +1,5 @@
 """The data catalogue: a page and downloads per package, plus one zip of everything."""
+
 from __future__ import annotations
 
 import io
@@ -30,14 +31,32 @@ def package_files(pkg) -> dict[str, bytes]:
 def json_ld(pkg, url: str, files: dict[str, str]) -> dict:
     d = pkg.descriptor
     lic = (d.get("licenses") or [{}])[0]
-    return {"@context": "https://schema.org", "@type": "Dataset", "name": d.get("title", pkg.name),
-            "description": d.get("description", ""), "url": url, "identifier": pkg.name,
-            "license": lic.get("path", ""), "isAccessibleForFree": True,
-            "creator": {"@type": "Organization", "name": "London policing transparency (from MOPAC and Metropolitan Police publications)"},
-            "isBasedOn": [s.get("title", "") for s in d.get("sources", [])],
-            "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": href,
-                              "encodingFormat": "application/zip" if name.endswith(".zip") else ("application/json" if name.endswith(".json") else "text/csv")}
-                             for name, href in files.items()]}
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": d.get("title", pkg.name),
+        "description": d.get("description", ""),
+        "url": url,
+        "identifier": pkg.name,
+        "license": lic.get("path", ""),
+        "isAccessibleForFree": True,
+        "creator": {
+            "@type": "Organization",
+            "name": "London policing transparency (from MOPAC and Metropolitan Police publications)",
+        },
+        "isBasedOn": [s.get("title", "") for s in d.get("sources", [])],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": name,
+                "contentUrl": href,
+                "encodingFormat": "application/zip"
+                if name.endswith(".zip")
+                else ("application/json" if name.endswith(".json") else "text/csv"),
+            }
+            for name, href in files.items()
+        ],
+    }
 
 
 def build(r, model: Model) -> None:
@@ -54,15 +73,41 @@ def build(r, model: Model) -> None:
         resources = []
         for res in pkg.descriptor["resources"]:
             frame = pkg.frames[res["name"]]
-            resources.append({"res": res, "rows": len(frame), "fields": res["schema"]["fields"],
-                              "totals": res.get("x-totals"), "identities": res.get("x-identities", [])})
+            resources.append(
+                {
+                    "res": res,
+                    "rows": len(frame),
+                    "fields": res["schema"]["fields"],
+                    "totals": res.get("x-totals"),
+                    "identities": res.get("x-identities", []),
+                }
+            )
         downloads = {f"{name}.zip": f"{name}.zip", "datapackage.json": "datapackage.json"}
         downloads.update({res["path"]: res["path"] for res in pkg.descriptor["resources"]})
-        ld = json_ld(pkg, f"{r.context['site_url']}{folder}", {k: f"{r.context['site_url']}{folder}{v}" for k, v in downloads.items()})
-        listing.append({"name": name, "title": pkg.title, "description": pkg.descriptor.get("description", ""),
-                        "resources": len(resources), "rows": sum(x["rows"] for x in resources),
-                        "draft": pkg.descriptor.get("x-status") == "draft"})
-        r.page(f"data/{name}.md", "dataset.md.j2", pkg=pkg, d=pkg.descriptor, resources=resources, ld=ld,
-               licence=(pkg.descriptor.get("licenses") or [{}])[0], draft=pkg.descriptor.get("x-status") == "draft")
+        ld = json_ld(
+            pkg,
+            f"{r.context['site_url']}{folder}",
+            {k: f"{r.context['site_url']}{folder}{v}" for k, v in downloads.items()},
+        )
+        listing.append(
+            {
+                "name": name,
+                "title": pkg.title,
+                "description": pkg.descriptor.get("description", ""),
+                "resources": len(resources),
+                "rows": sum(x["rows"] for x in resources),
+                "draft": pkg.descriptor.get("x-status") == "draft",
+            }
+        )
+        r.page(
+            f"data/{name}.md",
+            "dataset.md.j2",
+            pkg=pkg,
+            d=pkg.descriptor,
+            resources=resources,
+            ld=ld,
+            licence=(pkg.descriptor.get("licenses") or [{}])[0],
+            draft=pkg.descriptor.get("x-status") == "draft",
+        )
     r.site.files["data/all.zip"] = zip_bytes(everything)
     r.page("data/index.md", "catalogue.md.j2", packages=listing)

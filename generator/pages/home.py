@@ -1,16 +1,22 @@
 """Home: the quarter at a glance, headline indicators per priority, and the London tile map."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from ..charts import fmt_pct
-from ..render import csv_bytes
 from ..indicators import LONDON
+from ..render import csv_bytes
 from . import Model, shown
 
 # Diverging, colour-blind safe (blue = fall, orange = rise), five steps.
-DIVERGING = [(-15, "#2166ac", "#ffffff"), (-5, "#92c5de", "#000000"), (5, "#f7f7f7", "#000000"),
-             (15, "#f4a582", "#000000"), (float("inf"), "#b2182b", "#ffffff")]
+DIVERGING = [
+    (-15, "#2166ac", "#ffffff"),
+    (-5, "#92c5de", "#000000"),
+    (5, "#f7f7f7", "#000000"),
+    (15, "#f4a582", "#000000"),
+    (float("inf"), "#b2182b", "#ffffff"),
+]
 SEQUENTIAL = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
 SEQ_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff", "#ffffff"]
 
@@ -43,13 +49,29 @@ def tile_layers(model: Model) -> list[dict]:
         ind = model.indicators
         for d in model.definitions.itertuples():
             values = {code: ind.value(code, d.indicator_id, "pct_change_12m") for code in b.code}
-            layers.append({"id": d.indicator_id, "label": f"{d.title}: change over 12 months",
-                           "values": {c: (fmt_pct(v), *diverging(v)) for c, v in values.items()}})
+            layers.append(
+                {
+                    "id": d.indicator_id,
+                    "label": f"{d.title}: change over 12 months",
+                    "values": {c: (fmt_pct(v), *diverging(v)) for c, v in values.items()},
+                }
+            )
     lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")["allocation"]
     ranks = lcpf.rank(method="first")
-    layers.append({"id": "lcpf", "label": "London Crime Prevention Fund 2017/18 allocation",
-                   "values": {c: (f"£{lcpf[c]:,.0f}", SEQUENTIAL[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))],
-                                  SEQ_TEXT[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))]) for c in b.code}})
+    layers.append(
+        {
+            "id": "lcpf",
+            "label": "London Crime Prevention Fund 2017/18 allocation",
+            "values": {
+                c: (
+                    f"£{lcpf[c]:,.0f}",
+                    SEQUENTIAL[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))],
+                    SEQ_TEXT[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))],
+                )
+                for c in b.code
+            },
+        }
+    )
     return layers
 
 
@@ -60,27 +82,58 @@ def build(r, model: Model) -> None:
         prev = str(model.config.as_at.previous)
         for d in model.definitions.itertuples():
             pct = ind.value(LONDON, d.indicator_id, "pct_change_12m")
-            h = {"indicator": d, "r12": ind.value(LONDON, d.indicator_id, "rolling_12m"), "pct_12m": pct,
-                 "pct_quarter": ind.value(LONDON, d.indicator_id, "pct_change_quarter"),
-                 "prev_r12": ind.value(LONDON, d.indicator_id, "rolling_12m", prev),
-                 "reading": interpret(d.direction, pct)}
-            h["cells"] = [shown(model, h["r12"], "rolling_12m"), shown(model, pct, "pct_change_12m", 1, True, "%"),
-                          shown(model, h["pct_quarter"], "pct_change_quarter", 1, True, "%"),
-                          shown(model, h["prev_r12"], "rolling_12m", period=model.config.as_at.previous)]
+            h = {
+                "indicator": d,
+                "r12": ind.value(LONDON, d.indicator_id, "rolling_12m"),
+                "pct_12m": pct,
+                "pct_quarter": ind.value(LONDON, d.indicator_id, "pct_change_quarter"),
+                "prev_r12": ind.value(LONDON, d.indicator_id, "rolling_12m", prev),
+                "reading": interpret(d.direction, pct),
+            }
+            h["cells"] = [
+                shown(model, h["r12"], "rolling_12m"),
+                shown(model, pct, "pct_change_12m", 1, True, "%"),
+                shown(model, h["pct_quarter"], "pct_change_quarter", 1, True, "%"),
+                shown(model, h["prev_r12"], "rolling_12m", period=model.config.as_at.previous),
+            ]
             headline.append(h)
     published = model.frame("london-performance-2017-18", "recorded-crime-12-months")
     pri = model.priorities.set_index("priority_id")
-    grouped = [(pri.loc[pid, "title"] if pid in pri.index else pid, rows) for pid, rows in published.groupby("priority_id", sort=False)]
+    grouped = [
+        (pri.loc[pid, "title"] if pid in pri.index else pid, rows)
+        for pid, rows in published.groupby("priority_id", sort=False)
+    ]
     tiles = model.boroughs.sort_values(["tile_row", "tile_col"]).to_dict("records")
     if headline:
-        r.site.files["headline.csv"] = csv_bytes(pd.DataFrame(
-            [{"indicator_id": h["indicator"].indicator_id, "indicator": h["indicator"].title,
-              "priority_id": h["indicator"].priority_id, "offences_12_months": h["r12"], "pct_change_12_months": h["pct_12m"],
-              "pct_change_quarter_on_year": h["pct_quarter"], "offences_12_months_to_previous_quarter": h["prev_r12"],
-              "plan_direction": h["indicator"].direction, "twelve_months": model.config.as_at.twelve_months,
-              "quarter": model.config.as_at.span} for h in headline]),
-            counts=("offences_12_months", "offences_12_months_to_previous_quarter"))
+        r.site.files["headline.csv"] = csv_bytes(
+            pd.DataFrame(
+                [
+                    {
+                        "indicator_id": h["indicator"].indicator_id,
+                        "indicator": h["indicator"].title,
+                        "priority_id": h["indicator"].priority_id,
+                        "offences_12_months": h["r12"],
+                        "pct_change_12_months": h["pct_12m"],
+                        "pct_change_quarter_on_year": h["pct_quarter"],
+                        "offences_12_months_to_previous_quarter": h["prev_r12"],
+                        "plan_direction": h["indicator"].direction,
+                        "twelve_months": model.config.as_at.twelve_months,
+                        "quarter": model.config.as_at.span,
+                    }
+                    for h in headline
+                ]
+            ),
+            counts=("offences_12_months", "offences_12_months_to_previous_quarter"),
+        )
     non_borough = model.indicators.value(LONDON, "tno", "non_borough_12m") if model.crime_included else None
-    r.page("index.md", "home.md.j2", headline=headline, non_borough=non_borough, published=grouped, tiles=tiles, layers=tile_layers(model),
-           dwo=model.frame("london-performance-2017-18", "dedicated-ward-officers").iloc[0],
-           revenue=model.frame("finance-2017-18", "revenue-reported-totals").set_index("line_item"))
+    r.page(
+        "index.md",
+        "home.md.j2",
+        headline=headline,
+        non_borough=non_borough,
+        published=grouped,
+        tiles=tiles,
+        layers=tile_layers(model),
+        dwo=model.frame("london-performance-2017-18", "dedicated-ward-officers").iloc[0],
+        revenue=model.frame("finance-2017-18", "revenue-reported-totals").set_index("line_item"),
+    )

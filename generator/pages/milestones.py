@@ -1,4 +1,5 @@
 """The milestones tracker: every milestone, its status at each update, filterable."""
+
 from __future__ import annotations
 
 from .. import charts
@@ -16,15 +17,37 @@ def build(r, model: Model) -> None:
     for m in ms.itertuples():
         p = pr.loc[m.milestone_id]
         later = pr.loc[m.later_milestone_id] if m.later_milestone_id else None
-        rows.append({"m": m, "p": p, "report": reports.loc[m.report_id, "quarter"], "priority": titles.get(m.priority_id, ""),
-                     "later": later, "later_id": m.later_milestone_id})
+        rows.append(
+            {
+                "m": m,
+                "p": p,
+                "report": reports.loc[m.report_id, "quarter"],
+                "priority": titles.get(m.priority_id, ""),
+                "later": later,
+                "later_id": m.later_milestone_id,
+            }
+        )
     counts = {rep: [int(((pr.report_id == rep) & (pr.status == s)).sum()) for s in STATUSES] for rep in reports.index}
-    chart = charts.bars("milestone-status", "Milestone status as reported in each update",
-                        STATUSES, {reports.loc[k, "quarter"] + " update": v for k, v in counts.items()}, "Milestones",
-                        "Of {} milestones in the Q1 update, {} are stated as delivered and {} have no stated status; of {} in the Q4 update, {} are delivered and {} not stated.".format(
-                            sum(counts[reports.index[0]]), counts[reports.index[0]][0], counts[reports.index[0]][3],
-                            sum(counts[reports.index[1]]), counts[reports.index[1]][0], counts[reports.index[1]][3]),
-                        "Met Business Plan 2017-18 Q1 and Q4 updates", "April 2017 to March 2018")
-    r.page("milestones.md", "milestones.md.j2", rows=rows, statuses=STATUSES, chart_status=chart,
-           quarters=sorted(ms.due_quarter.unique()), programmes=sorted(p for p in ms.omm_programme.unique() if p),
-           priorities=[(k, titles[k]) for k in model.priorities.priority_id if k in set(ms.priority_id)])
+    chart = charts.bars(
+        "milestone-status",
+        "Milestone status as reported in each update",
+        STATUSES,
+        {reports.loc[k, "quarter"] + " update": v for k, v in counts.items()},
+        "Milestones",
+        f"Of {sum(counts[reports.index[0]])} milestones in the Q1 update, {counts[reports.index[0]][0]} are stated "
+        f"as delivered and {counts[reports.index[0]][3]} have no stated status; of {sum(counts[reports.index[1]])} "
+        f"in the Q4 update, {counts[reports.index[1]][0]} are delivered and {counts[reports.index[1]][3]} not "
+        "stated.",
+        "Met Business Plan 2017-18 Q1 and Q4 updates",
+        "April 2017 to March 2018",
+    )
+    r.page(
+        "milestones.md",
+        "milestones.md.j2",
+        rows=rows,
+        statuses=STATUSES,
+        chart_status=chart,
+        quarters=sorted(ms.due_quarter.unique()),
+        programmes=sorted(p for p in ms.omm_programme.unique() if p),
+        priorities=[(k, titles[k]) for k in model.priorities.priority_id if k in set(ms.priority_id)],
+    )

@@ -1,13 +1,18 @@
 """One page per Plan priority: measures, indicators with data, commitments, milestones."""
+
 from __future__ import annotations
 
 from .. import charts
 from ..indicators import LONDON
 from . import Model
 
-DIRECTION = {"improve": "Improve", "reduce": "Reduce", "increase-reporting": "Increase reporting",
-             "increase-reporting and reduce-repeat": "Increase reporting, reduce repeat victimisation",
-             "monitor": "Monitor"}
+DIRECTION = {
+    "improve": "Improve",
+    "reduce": "Reduce",
+    "increase-reporting": "Increase reporting",
+    "increase-reporting and reduce-repeat": "Increase reporting, reduce repeat victimisation",
+    "monitor": "Monitor",
+}
 
 
 def build(r, model: Model) -> None:
@@ -26,22 +31,40 @@ def build(r, model: Model) -> None:
                 s = series[(series.indicator_id == d.indicator_id) & (series.area_code == LONDON)]
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
-                c = charts.trend(f"{p.priority_id}-{d.indicator_id}", d.title, "London", s,
-                                 charts.colour_for(d.indicator_id, keys), model.config.as_at.months,
-                                 model.indicators.value(LONDON, d.indicator_id, "quarter"),
-                                 model.indicators.value(LONDON, d.indicator_id, "quarter_last_year"),
-                                 r.context["crime_source"])
+                c = charts.trend(
+                    f"{p.priority_id}-{d.indicator_id}",
+                    d.title,
+                    "London",
+                    s,
+                    charts.colour_for(d.indicator_id, keys),
+                    model.config.as_at.months,
+                    model.indicators.value(LONDON, d.indicator_id, "quarter"),
+                    model.indicators.value(LONDON, d.indicator_id, "quarter_last_year"),
+                    r.context["crime_source"],
+                )
                 if d.note:
                     c.notes.append(d.note)
-                indicators.append({"d": d, "chart": c,
-                                   "pct": model.indicators.value(LONDON, d.indicator_id, "pct_change_12m")})
+                indicators.append(
+                    {"d": d, "chart": c, "pct": model.indicators.value(LONDON, d.indicator_id, "pct_change_12m")}
+                )
         ms = milestones[milestones.priority_id == p.priority_id].copy()
         ms["status"] = [status.loc[m, "status"] for m in ms.milestone_id]
-        r.page(f"priorities/{p.priority_id}.md", "priority.md.j2", p=p, measures=measures.to_dict("records"),
-               directions=DIRECTION, defs=defs.to_dict("records"), indicators=indicators,
-               commitments=plan["commitments"][plan["commitments"].priority_id == p.priority_id].to_dict("records"),
-               deliverables=plan["deliverables"][plan["deliverables"].priority_id == p.priority_id].to_dict("records"),
-               milestones=ms.to_dict("records"),
-               rules=plan["local-priority-rules"].to_dict("records") if p.priority_id == "local-priorities" else [])
-    r.page("priorities/index.md", "priorities.md.j2", priorities=model.priorities.to_dict("records"),
-           counts=plan["measures"].groupby("priority_id").size().to_dict())
+        r.page(
+            f"priorities/{p.priority_id}.md",
+            "priority.md.j2",
+            p=p,
+            measures=measures.to_dict("records"),
+            directions=DIRECTION,
+            defs=defs.to_dict("records"),
+            indicators=indicators,
+            commitments=plan["commitments"][plan["commitments"].priority_id == p.priority_id].to_dict("records"),
+            deliverables=plan["deliverables"][plan["deliverables"].priority_id == p.priority_id].to_dict("records"),
+            milestones=ms.to_dict("records"),
+            rules=plan["local-priority-rules"].to_dict("records") if p.priority_id == "local-priorities" else [],
+        )
+    r.page(
+        "priorities/index.md",
+        "priorities.md.j2",
+        priorities=model.priorities.to_dict("records"),
+        counts=plan["measures"].groupby("priority_id").size().to_dict(),
+    )

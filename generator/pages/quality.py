@@ -1,4 +1,5 @@
 """Data quality: every arithmetic check of the printed tables, and reconciliation with the open data."""
+
 from __future__ import annotations
 
 from ..reconcile import LOCAL_TOLERANCE_POINTS, RECONCILE_TOLERANCE_PCT
@@ -12,10 +13,24 @@ def build(r, model: Model) -> None:
     local = model.local[model.local.computable] if model.crime_included else model.local.iloc[0:0]
     names = model.boroughs.set_index("code")["name"].to_dict()
     r.site.files["quality/findings.csv"] = f.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    r.site.files["quality/reconciliation-london.csv"] = model.reconciliation.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    r.site.files["quality/reconciliation-local-priorities.csv"] = model.local.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    r.page("quality.md", "quality.md.j2", counts=counts, total=len(f), issues=issues.to_dict("records"),
-           recon=model.reconciliation.to_dict("records"), local=local.to_dict("records"), names=names,
-           tol_pct=RECONCILE_TOLERANCE_PCT, tol_points=LOCAL_TOLERANCE_POINTS,
-           computed_missing=model.crime_included and model.reconciliation.computed_jul2016_jun2017.isna().any()
-           and not model.indicators.covers(model.printed))
+    r.site.files["quality/reconciliation-london.csv"] = model.reconciliation.to_csv(
+        index=False, lineterminator="\n"
+    ).encode("utf-8")
+    r.site.files["quality/reconciliation-local-priorities.csv"] = model.local.to_csv(
+        index=False, lineterminator="\n"
+    ).encode("utf-8")
+    r.page(
+        "quality.md",
+        "quality.md.j2",
+        counts=counts,
+        total=len(f),
+        issues=issues.to_dict("records"),
+        recon=model.reconciliation.to_dict("records"),
+        local=local.to_dict("records"),
+        names=names,
+        tol_pct=RECONCILE_TOLERANCE_PCT,
+        tol_points=LOCAL_TOLERANCE_POINTS,
+        computed_missing=model.crime_included
+        and model.reconciliation.computed_jul2016_jun2017.isna().any()
+        and not model.indicators.covers(model.printed),
+    )

@@ -1,16 +1,24 @@
 """A real headless Chromium (Debian's) driven by Playwright, and the built site served on loopback."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

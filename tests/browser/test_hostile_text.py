@@ -1,4 +1,5 @@
 """Text from data that looks like HTML, Markdown, Jinja or JSON lands on pages as inert, literal text."""
+
 from __future__ import annotations
 
 import csv
@@ -6,11 +7,12 @@ import json
 import shutil
 
 import pytest
-
 from conftest import REPO, config_for, serve
 
-HOSTILE = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | [click](javascript:window.__pwned=3) '
-           '{{ 7*7 }} {% if 1 %}x{% endif %} </template></script> *not bold* "quoted" & amp')
+HOSTILE = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | [click](javascript:window.__pwned=3) '
+    '{{ 7*7 }} {% if 1 %}x{% endif %} </template></script> *not bold* "quoted" & amp'
+)
 
 
 def rewrite(path, field, row_index, value):
@@ -24,8 +26,9 @@ def rewrite(path, field, row_index, value):
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory, imported):
-    from generator.site import build
     import socket
+
+    from generator.site import build
 
     tmp = tmp_path_factory.mktemp("hostile")
     pkgs = shutil.copytree(REPO / "datapackages", tmp / "datapackages")
@@ -47,8 +50,19 @@ def hostile_site(tmp_path_factory, imported):
     stop()
 
 
-@pytest.mark.parametrize("path", ["", "boroughs/camden/", "boroughs/", "milestones/", "priorities/police-service/",
-                                  "finance/", "data/", "data/boroughs/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "boroughs/camden/",
+        "boroughs/",
+        "milestones/",
+        "priorities/police-service/",
+        "finance/",
+        "data/",
+        "data/boroughs/",
+    ],
+)
 def test_hostile_text_is_shown_literally_and_never_runs(browser, hostile_site, path):
     context = browser.new_context()
     page = context.new_page()
@@ -65,5 +79,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(browser, hostile_site, p
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator("img[src='x']").count() == 0
     if page.locator("div.chart").count():
-        page.wait_for_function("() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))"
+        )
     context.close()

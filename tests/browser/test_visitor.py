@@ -1,4 +1,5 @@
 """The site as a visitor uses it, in Chromium: charts, instant navigation, search, downloads, accessibility."""
+
 from __future__ import annotations
 
 import csv
@@ -8,15 +9,23 @@ import pytest
 
 from browser.conftest import AXE
 
-PAGES = {"home": "", "borough": "boroughs/camden/", "priority": "priorities/vawg/", "finance": "finance/",
-         "milestones": "milestones/", "dataset": "data/boroughs/"}
+PAGES = {
+    "home": "",
+    "borough": "boroughs/camden/",
+    "priority": "priorities/vawg/",
+    "finance": "finance/",
+    "milestones": "milestones/",
+    "dataset": "data/boroughs/",
+}
 
 
 def wait_for_charts(page):
     count = page.locator("div.chart").count()
     if count:
-        page.wait_for_function("() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))",
-                               timeout=20_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))",
+            timeout=20_000,
+        )
     return count
 
 
@@ -49,8 +58,15 @@ def test_charts_render_after_an_instant_navigation_click(visit):
     assert visit.errors == [] and visit.external() == []
 
 
-@pytest.mark.parametrize("query, target", [("Camden", "boroughs/camden/"), ("violence against women", "priorities/vawg/"),
-                                           ("Skills House", "milestones/"), ("London Crime Prevention Fund", "data/boroughs/")])
+@pytest.mark.parametrize(
+    "query, target",
+    [
+        ("Camden", "boroughs/camden/"),
+        ("violence against women", "priorities/vawg/"),
+        ("Skills House", "milestones/"),
+        ("London Crime Prevention Fund", "data/boroughs/"),
+    ],
+)
 def test_site_search_finds_the_page(visit, query, target):
     page = visit.open("")
     page.locator("input.md-search__input").click()
