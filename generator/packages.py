@@ -254,10 +254,20 @@ def frictionless_problems(descriptor_path: Path, descriptor: dict) -> list[DataE
             field = getattr(err, "field_name", None)
             if err.type == "primary-key":
                 field = ",".join(res.get("schema", {}).get("primaryKey", []))
-            problems.append(DataError(explain(err), path=csv_path, package=descriptor.get("name"),
-                                      resource=task.name, row=getattr(err, "row_number", None), field=field))
-    problems += [DataError(f"invalid package descriptor: {err.note or err.message}", path=descriptor_path)
-                 for err in report.errors]
+            problems.append(
+                DataError(
+                    explain(err),
+                    path=csv_path,
+                    package=descriptor.get("name"),
+                    resource=task.name,
+                    row=getattr(err, "row_number", None),
+                    field=field,
+                )
+            )
+    problems += [
+        DataError(f"invalid package descriptor: {err.note or err.message}", path=descriptor_path)
+        for err in report.errors
+    ]
     return problems or [DataError("frictionless reported the package invalid", path=descriptor_path)]
 
 

@@ -37,8 +37,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.build)
 
 
-
-
 def pytest_sessionstart(session):
     """The real files are the test data: without them the suite fails at once and says why, never skips."""
     wanted = dict.fromkeys((CRIME_FILE, POPULATION_FILE, *(SHARED / n for n in EDITIONS), SEEDS))
