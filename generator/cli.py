@@ -8,8 +8,25 @@ import sys
 import traceback
 from pathlib import Path
 
-from .config import load_config, parse_as_at
+from .config import SETTINGS, load_config
 from .errors import EXIT_BAD_DATA, EXIT_INTERNAL, DataError
+
+# Which settings each command takes as options (all come from the one declaration in config.SETTINGS).
+COMMAND_SETTINGS = {
+    "build": [s.name for s in SETTINGS if s.option],
+    "publish": ["as_at", "site_url", "datapackages", "imported"],
+    "validate": ["datapackages", "imported"],
+    "import-crime": ["datapackages", "imported"],
+}
+
+
+def add_settings(p: argparse.ArgumentParser, command: str) -> None:
+    for s in SETTINGS:
+        if s.name in COMMAND_SETTINGS[command]:
+            default = "" if s.kind == "table" else f" (default: {s.default or 'none'}; pyproject.toml sets it)"
+            p.add_argument(
+                "--" + s.name.replace("_", "-"), type=Path if s.kind == "path" else str, help=s.help + default
+            )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,29 +37,11 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "build",
         help="validate every package, compute indicators, write pages and build the site",
-        description="Validate every package under datapackages/ (and any imported recorded crime), "
-        "compute indicators, write the pages and build the site with MkDocs into a temporary "
-        "folder that replaces site/ only when everything succeeded.",
+        description="Validate every package under datapackages/ (and any imported recorded crime), compute "
+        "indicators, write the pages and build the site with MkDocs into a temporary folder that replaces "
+        "site/ only when everything succeeded.",
     )
-    b.add_argument(
-        "--as-at",
-        help="reporting quarter, e.g. 2017Q1 for April-June 2017, or 'latest' for the latest "
-        "complete quarter in the imported data (default: pyproject.toml [tool.transparency] "
-        "as_at)",
-    )
-    b.add_argument("--datapackages", type=Path, help="folder of curated packages (default: datapackages/)")
-    b.add_argument("--imported", type=Path, help="folder of imported packages (default: build/imported/)")
-    b.add_argument("--site-dir", type=Path, help="where the built site goes (default: site/)")
-    b.add_argument(
-        "--generated",
-        type=Path,
-        help="where the generated pages are kept for `mkdocs serve` (default: build/generated/)",
-    )
-    b.add_argument(
-        "--site-url",
-        help="public address of the site, for the sitemap and dataset metadata "
-        "(default: $SITE_URL or http://127.0.0.1:8000/)",
-    )
+    add_settings(b, "build")
     b.add_argument(
         "--previous",
         type=Path,
@@ -59,38 +58,34 @@ def parser() -> argparse.ArgumentParser:
     pub = sub.add_parser(
         "publish",
         help="build the quarter and add it to the archive of quarters (mike, gh-pages)",
-        description="Build the reporting quarter against the previous published quarter (for What "
-        "changed and the feed), then deploy it with mike as its own version "
-        "(/2017-18-q1/ and so on) on a git branch, move the 'latest' alias to it and "
-        "make the site root redirect there.",
+        description="Build the reporting quarter against the previous published quarter (for What changed and the "
+        "feed), then deploy it with mike as its own version (/2017-18-q1/ and so on) on a git branch, move the "
+        "'latest' alias to it and make the site root redirect there.",
     )
-    pub.add_argument("--as-at", help="reporting quarter, e.g. 2017Q2, or 'latest' (default: pyproject.toml)")
+    add_settings(pub, "publish")
     pub.add_argument("--branch", default="gh-pages", help="branch holding the published versions (default: gh-pages)")
     pub.add_argument("--push", action="store_true", help="push the branch to origin afterwards")
-    pub.add_argument("--site-url", help="public address of the archive root (default: $SITE_URL)")
 
     v = sub.add_parser(
         "validate",
         help="validate every package and print the arithmetic findings",
-        description="Validate every package (frictionless, foreign keys, cross-package references) "
-        "and list printed totals that differ from their rows.",
+        description="Validate every package (frictionless, foreign keys, cross-package references) and list printed "
+        "totals that differ from their rows.",
     )
-    v.add_argument("--datapackages", type=Path)
-    v.add_argument("--imported", type=Path)
+    add_settings(v, "validate")
 
     i = sub.add_parser(
         "import-crime",
-        help="import the Met's borough crime file as a data package",
-        description="Read the Met's 'MPS Borough Level Crime' CSV (a URL or a file), check its layout, "
-        "map its categories and boroughs, and write a tidy package to build/imported/. "
-        "The file is published on the London Datastore: see crime_source_page in pyproject.toml.",
+        help="import any edition of the Met's borough or ward crime file as a data package",
+        description="Read an edition of the Met's 'MPS Borough Level Crime' or 'MPS Ward Level Crime' CSV (a URL, a "
+        "file or a snapshot package), check its layout, map its columns, categories and areas, and write a tidy "
+        "package to build/imported/. The files are published on the London Datastore: see crime_source_page.",
     )
     i.add_argument(
         "source",
         nargs="?",
         help="URL or path of the CSV file, or a snapshot package folder (default: "
-        "crime_source in pyproject.toml [tool.transparency], the committed "
-        "snapshot)",
+        "crime_source in pyproject.toml, the committed snapshot)",
     )
     i.add_argument(
         "--population",
@@ -100,21 +95,19 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument(
         "--population-year", type=int, help="the mid-year of the estimates, for a population file with no year column"
     )
-    i.add_argument("--datapackages", type=Path)
-    i.add_argument("--imported", type=Path)
+    add_settings(i, "import-crime")
     return p
 
 
 def run(args) -> int:
-    config = load_config(args.project)
-    config = config.with_overrides(
-        datapackages=args.datapackages.resolve() if getattr(args, "datapackages", None) else None,
-        imported=args.imported.resolve() if getattr(args, "imported", None) else None,
-        site_dir=args.site_dir.resolve() if getattr(args, "site_dir", None) else None,
-        generated=args.generated.resolve() if getattr(args, "generated", None) else None,
-        as_at=parse_as_at(args.as_at) if getattr(args, "as_at", None) else None,
-        previous=args.previous.resolve() if getattr(args, "previous", None) else None,
-    )
+    overrides = {}
+    for name in COMMAND_SETTINGS[args.command]:
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value.resolve() if isinstance(value, Path) else value
+    config = load_config(args.project, **overrides)
+    if getattr(args, "previous", None):
+        config = config.with_overrides(previous=args.previous.resolve())
     if args.command == "validate":
         from .checks import run_checks
         from .packages import load_catalog
@@ -131,7 +124,7 @@ def run(args) -> int:
     if args.command == "publish":
         from .publish import publish
 
-        report = publish(config, branch=args.branch, push=args.push, site_url=args.site_url)
+        report = publish(config, branch=args.branch, push=args.push)
         print(f"Published {report.as_at.label} as /{report.as_at.slug}/ on {args.branch} ({report.pages} pages).")
         return 0
     if args.command == "import-crime":
@@ -154,7 +147,7 @@ def run(args) -> int:
         if args.builtin_only:
             config = config.with_overrides(imported=config.root / "build" / "no-imported-packages")
         clean_stale(config)
-        report = build(config, site_url=args.site_url, verbose=args.verbose)
+        report = build(config, verbose=args.verbose)
         print(
             f"Built {report.pages} pages and {report.files} downloads into {config.site_dir} "
             f"(as at {report.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'})."

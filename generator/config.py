@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -85,6 +86,75 @@ def parse_as_at(text: str) -> Quarter | str:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """One setting: its default, what it means, how a value is read, and whether `build` takes it as an option."""
+
+    name: str
+    default: object
+    help: str
+    kind: str = "str"  # str | path (relative to the project) | quarter | table
+    option: bool = True
+
+
+# Every setting of the project, declared once: pyproject.toml [tool.transparency] sets them for the project,
+# `transparency build --NAME` for one build, and the help text below is what both show.
+SETTINGS = (
+    Setting(
+        "as_at",
+        "2017Q1",
+        "reporting quarter, e.g. 2017Q1 for April-June 2017, or 'latest' for the latest "
+        "complete quarter in the imported data",
+        "quarter",
+    ),
+    Setting("datapackages", "datapackages", "folder of curated data packages", "path"),
+    Setting("imported", "build/imported", "folder of imported packages (recorded crime)", "path"),
+    Setting("site_dir", "site", "where the built site goes", "path"),
+    Setting("generated", "build/generated", "where the generated pages are kept, for `mkdocs serve`", "path"),
+    Setting("validated", "build/validated", "packages frictionless has already passed, by content hash", "path"),
+    Setting(
+        "site_url",
+        "http://127.0.0.1:8000/",
+        "public address of the site, for the sitemap, citations and dataset metadata",
+    ),
+    Setting(
+        "source_date_epoch",
+        "",
+        "the date the site states, as seconds since 1970 (default: "
+        "$SOURCE_DATE_EPOCH, else the end of the reporting quarter), so the same inputs give the same site",
+    ),
+    Setting(
+        "crime_source",
+        "datapackages/snapshots/mps-borough-crime-historical-2023",
+        "what import-crime reads when given no file: a URL, a file or a snapshot package folder",
+        option=False,
+    ),
+    Setting(
+        "crime_source_page",
+        "https://data.london.gov.uk/dataset/recorded_crime_summary",
+        "where the Met publishes its crime files",
+        option=False,
+    ),
+    Setting(
+        "datasets",
+        {
+            "plan": "police-and-crime-plan-2017-21",
+            "finance": "finance-2017-18",
+            "milestones": "met-business-plan-2017-18",
+            "performance": "london-performance-2017-18",
+            "areas": "areas",
+            "boroughs": "boroughs",
+            "definitions": "indicator-definitions",
+            "documents": "source-documents",
+            "crime": "recorded-crime",
+        },
+        "which package plays each role the pages read (a new year's finance package is a new name here)",
+        "table",
+        option=False,
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     as_at: Quarter | str  # a quarter, or "latest": the latest complete quarter of the imported data
@@ -92,30 +162,54 @@ class Config:
     imported: Path
     site_dir: Path
     generated: Path
-    validated: Path | None = None  # packages frictionless has passed, by content hash
-    crime_source_page: str = ""
-    crime_source: str = ""  # URL, file or snapshot folder import-crime reads when given none
+    validated: Path
+    site_url: str
+    source_date_epoch: str
+    crime_source: str
+    crime_source_page: str
+    datasets: dict[str, str]
     previous: Path | None = None  # the previous quarter's built site, for "What changed"
+    archive: bool = False  # built for the archive of quarters: Material's quarter selector reads mike's versions
 
     def with_overrides(self, **kw) -> Config:
         kw = {k: v for k, v in kw.items() if v is not None}
         return replace(self, **kw)
 
 
-def load_config(root: Path | str = ".") -> Config:
+def read_setting(setting: Setting, value, root: Path):
+    if setting.kind == "path":
+        return (root / str(value)).resolve()
+    if setting.kind == "quarter":
+        return parse_as_at(value)
+    if setting.kind == "table":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise DataError(
+                f"[tool.transparency.{setting.name}] must map names to strings",
+                path=root / "pyproject.toml",
+                field=setting.name,
+            )
+        return {**setting.default, **value}
+    return str(value)
+
+
+def load_config(root: Path | str = ".", **overrides) -> Config:
+    """The project's settings: defaults, then pyproject.toml [tool.transparency], then the given overrides."""
     root = Path(root).resolve()
     settings: dict = {}
     pyproject = root / "pyproject.toml"
     if pyproject.exists():
         settings = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("transparency", {})
-    return Config(
-        root=root,
-        as_at=parse_as_at(settings.get("as_at", "2017Q1")),
-        datapackages=root / settings.get("datapackages", "datapackages"),
-        imported=root / settings.get("imported", "build/imported"),
-        site_dir=root / settings.get("site_dir", "site"),
-        generated=root / settings.get("generated", "build/generated"),
-        validated=root / settings.get("validated", "build/validated"),
-        crime_source_page=settings.get("crime_source_page", ""),
-        crime_source=settings.get("crime_source", ""),
-    )
+    unknown = sorted(set(settings) - {s.name for s in SETTINGS})
+    if unknown:
+        raise DataError(
+            f"unknown setting(s) {', '.join(unknown)} in [tool.transparency]; known: "
+            + ", ".join(s.name for s in SETTINGS),
+            path=pyproject,
+        )
+    values = {}
+    for s in SETTINGS:
+        raw = overrides.get(s.name)
+        values[s.name] = read_setting(s, raw if raw is not None else settings.get(s.name, s.default), root)
+    if not values["source_date_epoch"]:
+        values["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return Config(root=root, **values)

@@ -60,7 +60,7 @@ def fetch_previous(root: Path, branch: str, version: str, folder: Path) -> Path 
     return folder
 
 
-def publish(config: Config, branch: str = "gh-pages", push: bool = False, site_url: str | None = None) -> BuildReport:
+def publish(config: Config, branch: str = "gh-pages", push: bool = False) -> BuildReport:
     root = config.root
     if config.as_at == "latest":
         descriptor = config.imported / "recorded-crime" / "datapackage.json"
@@ -72,21 +72,22 @@ def publish(config: Config, branch: str = "gh-pages", push: bool = False, site_u
         cov = descriptor_coverage(json.loads(descriptor.read_text(encoding="utf-8")), descriptor)
         config = replace(config, as_at=resolve_quarter("latest", cov, None))
     version, title = config.as_at.slug, config.as_at.label
-    # mike runs `mkdocs` from PATH: use the one installed beside this interpreter.
+    # The publication date is the commit's, so a rebuild of the same commit is identical.
+    epoch = config.source_date_epoch or git(root, "log", "-1", "--format=%ct").stdout.decode().strip()
+    base = config.site_url.rstrip("/") + "/"
+    previous = fetch_previous(root, branch, version, root / "build" / "previous")
+    config = replace(config, previous=previous, site_url=f"{base}{version}/", source_date_epoch=epoch, archive=True)
+    report = build(config)
+    # mike runs `mkdocs build` itself, from PATH, on the pages `build` just wrote (the plugin reads build/generated):
+    # its settings go to that process alone.
     env = dict(
         os.environ,
         VERSION_PROVIDER="mike",
+        SOURCE_DATE_EPOCH=epoch,
+        SITE_URL=config.site_url,
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     )
-    if "SOURCE_DATE_EPOCH" not in env:  # the publication date is the commit's, so a rebuild of it is identical
-        env["SOURCE_DATE_EPOCH"] = git(root, "log", "-1", "--format=%ct").stdout.decode().strip()
-    os.environ.update(SOURCE_DATE_EPOCH=env["SOURCE_DATE_EPOCH"], VERSION_PROVIDER="mike")
-    previous = fetch_previous(root, branch, version, root / "build" / "previous")
-    base = (site_url or env.get("SITE_URL") or "http://127.0.0.1:8000/").rstrip("/") + "/"
-    report = build(replace(config, previous=previous), site_url=f"{base}{version}/")
-    env["SITE_URL"] = f"{base}{version}/"
     push_args = ["--push"] if push else []
-    # mike builds the pages `build` just wrote (the hook reads build/generated) into the branch.
     mike(
         root, "deploy", "--branch", branch, "--update-aliases", "--title", title, *push_args, version, "latest", env=env
     )

@@ -95,8 +95,8 @@ def built_site(tmp_path_factory, imported, site_port):
     from generator.site import build
 
     tmp = tmp_path_factory.mktemp("fullsite")
-    cfg = config_for(tmp, imported=imported)
-    report = build(cfg, site_url=f"http://127.0.0.1:{site_port}/")
+    cfg = config_for(tmp, imported=imported, site_url=f"http://127.0.0.1:{site_port}/")
+    report = build(cfg)
     return cfg.site_dir, report
 
 

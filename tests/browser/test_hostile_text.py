@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import replace
 
 import pytest
 from conftest import REPO, config_for, serve
@@ -32,7 +33,7 @@ def hostile_site(tmp_path_factory, imported):
 
     tmp = tmp_path_factory.mktemp("hostile")
     pkgs = shutil.copytree(REPO / "datapackages", tmp / "datapackages")
-    rewrite(pkgs / "boroughs" / "boroughs.csv", "name", 5, "Camden " + HOSTILE)  # E09000007, slug unchanged
+    rewrite(pkgs / "areas" / "areas.csv", "name", 6, "Camden " + HOSTILE)  # E09000007, slug unchanged
     rewrite(pkgs / "met-business-plan-2017-18" / "milestones.csv", "milestone", 0, HOSTILE)
     rewrite(pkgs / "police-and-crime-plan-2017-21" / "commitments.csv", "commitment", 0, HOSTILE)
     rewrite(pkgs / "police-and-crime-plan-2017-21" / "priorities.csv", "title", 0, "Police " + HOSTILE)
@@ -44,7 +45,7 @@ def hostile_site(tmp_path_factory, imported):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cfg = config_for(tmp, datapackages=pkgs, imported=imported)
-    build(cfg, site_url=f"http://127.0.0.1:{port}/")
+    build(replace(cfg, site_url=f"http://127.0.0.1:{port}/"))
     stop = serve(cfg.site_dir, port)
     yield f"http://127.0.0.1:{port}/"
     stop()
