@@ -26,7 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .areas import BOROUGH, at_level
+from .areas import names as area_names
 from .errors import DataError, raise_all
+from .formats import csv_bytes, month_name
 from .packages import Catalog
 
 MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
@@ -67,7 +70,7 @@ class Definitions:
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Definitions:
-        f = catalog["indicator-definitions"].frames
+        f = catalog.role("definitions").frames
         cmap = f["category-map"]
         return cls(
             columns={key(r.alias): r.role for r in f["column-aliases"].itertuples()},
@@ -77,14 +80,11 @@ class Definitions:
                 if r.edition_minor != "*"
             },
             wildcard={key(r.edition_major): r.category_id for r in cmap.itertuples() if r.edition_minor == "*"},
-            areas={key(r.alias): (r.area_code, r.kind) for r in f["area-aliases"].itertuples()},
-            boroughs=dict(
-                zip(
-                    catalog["boroughs"].frames["boroughs"].code,
-                    catalog["boroughs"].frames["boroughs"].name,
-                    strict=False,
-                )
-            ),
+            areas={
+                key(name): (code, "borough" if level == BOROUGH else "non-borough")
+                for name, (code, level) in area_names(catalog).items()
+            },
+            boroughs=dict(zip(*at_level(catalog, BOROUGH)[["area_code", "name"]].T.to_numpy(), strict=True)),
         )
 
     def category(self, major: str, minor: str, widths: tuple[int, int]) -> tuple[str | None, str]:
@@ -131,11 +131,6 @@ class Layout:
 def month_index(month: str) -> int:
     y, m = map(int, month.split("-"))
     return y * 12 + m - 1
-
-
-def month_name(month: str) -> str:
-    y, m = map(int, month.split("-"))
-    return datetime.date(y, m, 1).strftime("%B %Y")
 
 
 def parse_layout(header: list[str], label: str, defs: Definitions, last_year: int) -> Layout:
@@ -346,11 +341,11 @@ def match_areas(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, l
         if not code and name not in seen_unknown:
             seen_unknown.add(name)
             guess = defs.suggest_area(name)
-            row = csv_row(name, *(guess or ("AREA_CODE", "borough or non-borough")))
+            row = csv_row(name, guess[0] if guess else "AREA_CODE")
             problems.append(
                 DataError(
                     f"area '{name}' is not a known borough or non-borough area; add this row to "
-                    f"{DEFINITIONS}/area-aliases.csv: {row}",
+                    f"datapackages/areas/area-aliases.csv: {row}",
                     path=label,
                     row=int(line),
                     field=header[layout.columns["borough"]],
@@ -666,7 +661,7 @@ def import_crime(
         resources = []
 
         def add(name, frame, title, description, table_schema):
-            frame.to_csv(stage / f"{name}.csv", index=False, lineterminator="\n")
+            (stage / f"{name}.csv").write_bytes(csv_bytes(frame))
             resources.append(
                 {
                     "name": name,

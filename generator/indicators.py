@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import areas
 from .config import Quarter
 from .errors import DataError
+from .formats import month_name
 from .packages import Catalog
 
 LONDON = "E12000007"  # ONS code for London: every row of the Met's file, non-borough areas included
@@ -41,11 +43,6 @@ def shift_month(month: str, by: int) -> str:
     y, m = map(int, month.split("-"))
     idx = y * 12 + (m - 1) + by
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
-
-
-def month_name(month: str) -> str:
-    y, m = map(int, month.split("-"))
-    return pd.Timestamp(y, m, 1).strftime("%B %Y")
 
 
 def window(end: str, months: int) -> list[str]:
@@ -188,9 +185,9 @@ def quarter_stats(
 
 def coverage(catalog: Catalog) -> tuple[str, str] | None:
     """First and last complete month of the imported recorded crime, or None when none was imported."""
-    if "recorded-crime" not in catalog:
+    if not catalog.has("crime"):
         return None
-    return descriptor_coverage(catalog["recorded-crime"].descriptor, catalog["recorded-crime"].path)
+    return descriptor_coverage(catalog.role("crime").descriptor, catalog.role("crime").path)
 
 
 def descriptor_coverage(descriptor: dict, where) -> tuple[str, str]:
@@ -239,13 +236,13 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
     cov = coverage(catalog)
     if cov is None:
         return None
-    crime = catalog["recorded-crime"].frames["recorded-crime"]
+    crime = catalog.role("crime").frames["recorded-crime"]
     crime = crime[(crime.month >= cov[0]) & (crime.month <= cov[1])]  # incomplete edge months stay out
-    defs = catalog["indicator-definitions"]
+    defs = catalog.role("definitions")
     sets = category_sets(defs.frames["indicators"], defs.frames["categories"])
     series = monthly_series(crime, sets)
-    population = catalog["recorded-crime"].frames.get("population")
-    borough_codes = catalog["boroughs"].frames["boroughs"]["code"].tolist()
+    population = catalog.role("crime").frames.get("population")
+    borough_codes = areas.borough_codes(catalog)
     parts, years = [], {}
     for q in dict.fromkeys((as_at, as_at.previous) + also):
         stats, used = quarter_stats(series, q, population, borough_codes)

@@ -18,11 +18,13 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from .config import SETTINGS
 from .errors import MAX_REPORTED, DataError, raise_all
 
 MAX_DESCRIPTOR_BYTES = 1_000_000
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 MAX_FIELD_CHARS = 20_000
+DATASETS = next(s.default for s in SETTINGS if s.name == "datasets")
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 NUMBER_HINT_RE = re.compile(r"^\s*[-+]?\s*[£$€]?\s*[-+]?\s*[\d,]+(\.\d+)?\s*%?\s*$")
 
@@ -45,7 +47,28 @@ class Package:
         raise KeyError(name)
 
 
-Catalog = dict[str, Package]
+class Catalog(dict):
+    """Packages by name, and by the role the code reads them in: `datasets` in pyproject.toml maps roles to names,
+    so a new year's package is a new name there, never an edit of the code."""
+
+    def __init__(self, roles: dict[str, str] | None = None):
+        super().__init__()
+        self.roles = dict(roles if roles is not None else DATASETS)
+
+    def name_of(self, role: str) -> str:
+        return self.roles.get(role, role)
+
+    def has(self, role: str) -> bool:
+        return self.name_of(role) in self
+
+    def role(self, role: str) -> Package:
+        name = self.name_of(role)
+        if name not in self:
+            raise DataError(
+                f"no data package '{name}' for the role '{role}': add it under datapackages/, or name the "
+                "package that plays this role in pyproject.toml [tool.transparency.datasets]"
+            )
+        return self[name]
 
 
 def discover(*roots: Path) -> list[Path]:
@@ -57,8 +80,8 @@ def discover(*roots: Path) -> list[Path]:
     return found
 
 
-def load_catalog(*roots: Path, cache: Path | None = None) -> Catalog:
-    catalog: Catalog = {}
+def load_catalog(*roots: Path, cache: Path | None = None, roles: dict[str, str] | None = None) -> Catalog:
+    catalog = Catalog(roles)
     for descriptor_path in discover(*roots):
         pkg = load_package(descriptor_path, cache=cache)
         if pkg.name in catalog:
@@ -358,37 +381,82 @@ def check_complete(pkg: Package) -> None:
             )
 
 
+def declared(pkg: Package, key: str, shape: dict) -> list[dict]:
+    """A package's ``x-...`` declarations, each checked for the keys it needs before anything reads them.
+
+    ``shape`` maps each required key to what it holds, e.g. {"resource": "a resource name"}; a resource key must
+    name one of the package's resources."""
+    where = pkg.path / "datapackage.json"
+    items = pkg.descriptor.get(key, [])
+    if not isinstance(items, list):
+        raise DataError(f"'{key}' must be a list of declarations", path=where, package=pkg.name, field=key)
+    problems = []
+    for n, item in enumerate(items, start=1):
+        missing = [k for k in shape if not isinstance(item, dict) or k not in item]
+        if missing:
+            problems.append(
+                DataError(
+                    f"declaration {n} of '{key}' lacks {', '.join(missing)} (it needs: "
+                    + "; ".join(f"{k}: {v}" for k, v in shape.items())
+                    + ")",
+                    path=where,
+                    package=pkg.name,
+                    field=key,
+                )
+            )
+        elif "resource" in shape and item["resource"] not in pkg.frames:
+            problems.append(
+                DataError(
+                    f"declaration {n} of '{key}' names resource '{item['resource']}', which the package does not have",
+                    path=where,
+                    package=pkg.name,
+                    field=key,
+                )
+            )
+    raise_all(problems, f"{where}: {len(problems)} problems")
+    return items
+
+
 def check_cross_package_keys(catalog: Catalog) -> None:
     """Resolve ``x-foreignKeys``: references from one package's resource into another package.
 
-    ``except`` lists values that need no target (codes for non-borough rows, say).
-    """
+    ``except`` lists values that need no target."""
+    problems = []
+    shape = {
+        "resource": "a resource of this package",
+        "fields": "a list of its fields",
+        "reference": "{package, resource, fields} of the target",
+    }
     for pkg in catalog.values():
-        for fk in pkg.descriptor.get("x-foreignKeys", []):
-            res_name, fields = fk["resource"], fk["fields"]
-            ref = fk["reference"]
-            target = catalog.get(ref["package"])
-            if target is None:
-                raise DataError(
-                    f"refers to package '{ref['package']}', which is not loaded",
-                    package=pkg.name,
-                    resource=res_name,
-                    field=",".join(fields),
+        for fk in declared(pkg, "x-foreignKeys", shape):
+            res_name, fields, ref = fk["resource"], fk["fields"], fk["reference"]
+            target = catalog.get(ref.get("package")) if isinstance(ref, dict) else None
+            where = {"package": pkg.name, "resource": res_name, "field": ",".join(map(str, fields))}
+            if target is None or ref.get("resource") not in target.frames:
+                problems.append(DataError(f"refers to {ref!r}, which is not a loaded package and resource", **where))
+                continue
+            frame, ref_frame = pkg.frames[res_name], target.frames[ref["resource"]]
+            absent = [f for f in fields if f not in frame] + [f for f in ref.get("fields", []) if f not in ref_frame]
+            if absent or len(fields) != len(ref.get("fields", [])):
+                problems.append(
+                    DataError(
+                        f"fields {', '.join(map(str, absent)) or fields} do not match the resources' columns", **where
+                    )
                 )
-            frame = pkg.frames[res_name]
-            ref_frame = target.frames[ref["resource"]]
+                continue
             known = set(map(tuple, ref_frame[ref["fields"]].astype(str).to_numpy().tolist()))
             allowed = set(fk.get("except", []))
             for i, values in enumerate(frame[fields].astype(str).to_numpy().tolist()):
                 if any(v in ("", "<NA>") for v in values) or (len(values) == 1 and values[0] in allowed):
                     continue
                 if tuple(values) not in known:
-                    raise DataError(
-                        f"value {', '.join(values)!s} is not a known {ref['package']}/{ref['resource']} "
-                        f"{', '.join(ref['fields'])}",
-                        path=pkg.path / pkg.resource(res_name)["path"],
-                        package=pkg.name,
-                        resource=res_name,
-                        row=i + 2,
-                        field=",".join(fields),
+                    problems.append(
+                        DataError(
+                            f"value {', '.join(values)!s} is not a known {ref['package']}/{ref['resource']} "
+                            f"{', '.join(ref['fields'])}",
+                            path=pkg.path / pkg.resource(res_name)["path"],
+                            row=i + 2,
+                            **where,
+                        )
                     )
+    raise_all(problems, f"{len(problems)} problems with references between packages")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from conftest import CRIME_FILE, EDITIONS, REPO, SHARED
 
+from generator import areas
 from generator.crime import Definitions, import_crime, read_population
 from generator.errors import DataError, DataErrors
 from generator.packages import load_catalog, load_package
@@ -27,7 +28,7 @@ def write(tmp_path, text, name="crime.csv"):
 
 
 def every_borough(catalog, line="BURGLARY,BURGLARY IN A DWELLING,{},1,2\n"):
-    return "".join(line.format(n) for n in catalog["boroughs"].frames["boroughs"].name)
+    return "".join(line.format(n) for n in areas.at_level(catalog, "borough").name)
 
 
 def run(tmp_path, catalog, text):
@@ -178,7 +179,7 @@ def test_ward_files_keep_wards_and_their_borough(tmp_path, catalog):
     header = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,202404,202405\n"
     rows = "".join(
         f"ROBBERY,ROBBERY OF PERSONAL PROPERTY,Ward {i},E0500000{i:02d},{n},1,2\n"
-        for i, n in enumerate(catalog["boroughs"].frames["boroughs"].name)
+        for i, n in enumerate(areas.at_level(catalog, "borough").name)
     )
     rows += "ROBBERY,ROBBERY OF PERSONAL PROPERTY,Heathrow Villages,E05013570,Aviation Security (SO18),3,4\n"
     pkg = load_package(run(tmp_path, catalog, header + rows))
@@ -189,7 +190,7 @@ def test_ward_files_keep_wards_and_their_borough(tmp_path, catalog):
 
 
 def test_population_years_and_a_missing_borough(tmp_path, catalog):
-    names = list(catalog["boroughs"].frames["boroughs"].name)
+    names = list(areas.at_level(catalog, "borough").name)
     pop = tmp_path / "pop.csv"
     pop.write_text(
         "borough,year,population\n"

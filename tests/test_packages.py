@@ -8,6 +8,8 @@ import pytest
 from conftest import REPO
 from frictionless import Package
 
+from generator import areas
+
 PACKAGES = sorted(p.parent.name for p in (REPO / "datapackages").glob("*/datapackage.json"))
 
 
@@ -42,13 +44,13 @@ def test_package_has_licence_sources_and_documented_schema(name):
 
 
 # Resources that are not transcribed from the documents: the document list itself, the
-# project's definitions, and the borough list (ONS codes; its BCU column cites its line).
+# project's definitions and area hierarchy (ONS codes), and the BCU list (each BCU cites its line).
 NOT_TRANSCRIBED = {("source-documents", "documents"), ("boroughs", "boroughs")}
 
 
 def test_every_seed_derived_row_cites_document_and_line(catalog):
     for pkg in catalog.values():
-        if pkg.name == "indicator-definitions":
+        if pkg.name in ("indicator-definitions", "areas"):
             continue
         for name, frame in pkg.frames.items():
             if (pkg.name, name) in NOT_TRANSCRIBED:
@@ -58,9 +60,10 @@ def test_every_seed_derived_row_cites_document_and_line(catalog):
 
 
 def test_boroughs_are_the_32_met_boroughs(catalog):
-    b = catalog["boroughs"].frames["boroughs"]
-    assert len(b) == 32
+    b = areas.boroughs(catalog)
+    assert len(b) == 32 and len(catalog["boroughs"].frames["boroughs"]) == 32
     assert sorted(b.code) == [f"E09{n:06d}" for n in range(2, 34)]
+    assert set(b.parent_code) == {"E12000007"} and set(b.peer_group_title) == {"Inner London", "Outer London"}
     assert "City of London" not in set(b.name)
     assert len(set(zip(b.tile_row, b.tile_col, strict=False))) == 32
 

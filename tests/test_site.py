@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import pytest
 from conftest import REPO, config_for, tree_digest
 
+from generator import areas
 from generator.crime import import_crime
 from generator.errors import DataError
 from generator.packages import load_catalog
@@ -26,7 +27,8 @@ def small_crime_file(path: Path) -> Path:
     """Every borough, two categories, April 2015 to June 2017: numbers chosen to check by hand."""
     months = pd.period_range("2015-04", "2017-06", freq="M").strftime("%Y%m").tolist()
     rows = []
-    names = pd.read_csv(REPO / "datapackages" / "boroughs" / "boroughs.csv").name
+    a = pd.read_csv(REPO / "datapackages" / "areas" / "areas.csv")
+    names = a[a.level == "borough"].name
     for borough, base in [("Camden", 20), ("Barnet", 10), ("Westminster", 30)] + [
         (n, 2) for n in names if n not in ("Camden", "Barnet", "Westminster")
     ]:
@@ -68,7 +70,7 @@ def test_every_page_type_exists(small_site, catalog):
         "search/search_index.json",
     ]:
         assert (site / page).is_file(), page
-    for slug in catalog["boroughs"].frames["boroughs"].slug:
+    for slug in areas.at_level(catalog, "borough").slug:
         assert (site / "boroughs" / slug / "index.html").is_file()
     for pid in catalog["police-and-crime-plan-2017-21"].frames["priorities"].priority_id:
         assert (site / "priorities" / pid / "index.html").is_file()
