@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .formats import fmt_int, month_name
+
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 GREY = "#7f7f7f"
@@ -49,26 +51,6 @@ def layout(title: str, yaxis: str, **extra) -> dict:
     }
     out.update(extra)
     return out
-
-
-def number(value, digits: int = 0, signed: bool = False, suffix: str = "") -> str:
-    """The one number format of the site: thousands separators, optional sign, 'n/a' for no value."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return "n/a"
-    return f"{{:{'+' if signed else ''},.{digits}f}}".format(float(value)) + suffix
-
-
-def fmt_int(v) -> str:
-    return number(v)
-
-
-def fmt_pct(v, signed: bool = True) -> str:
-    return number(v, 1, signed, "%")
-
-
-def month_label(month: str) -> str:
-    y, m = month.split("-")
-    return pd.Timestamp(int(y), int(m), 1).strftime("%B %Y")
 
 
 def direction_word(pct: float) -> str:
@@ -118,7 +100,7 @@ def trend(
     ]
     q, cur, ly = quarter_months, quarter, quarter_last_year
     pct = (cur - ly) / ly * 100 if cur is not None and ly else float("nan")
-    span = f"{month_label(q[0]).split()[0]}-{month_label(q[-1])}"
+    span = f"{month_name(q[0]).split()[0]}-{month_name(q[-1])}"
     summary = (
         f"{title} in {area_name} {direction_word(pct)} in {span} against the same months a year earlier "
         f"({fmt_int(cur)} offences against {fmt_int(ly)})."
@@ -144,7 +126,7 @@ def trend(
             ],
         ),
     }
-    period = f"{month_label(s.month.iloc[0])} to {month_label(s.month.iloc[-1])}"
+    period = f"{month_name(s.month.iloc[0])} to {month_name(s.month.iloc[-1])}"
     return Chart(chart_id, f"{title}, {area_name}", fig, data, summary, source, period)
 
 

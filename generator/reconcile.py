@@ -19,9 +19,10 @@ RECONCILE_TOLERANCE_PCT = 3.0
 LOCAL_TOLERANCE_POINTS = 5.0
 
 
-def printed_quarter(catalog: Catalog, package: str, resource: str) -> Quarter:
+def printed_quarter(catalog: Catalog, role: str, resource: str) -> Quarter:
     """The quarter a printed table describes, declared on its resource as x-period."""
-    pkg = catalog[package]
+    pkg = catalog.role(role)
+    package = pkg.name
     period = pkg.resource(resource).get("x-period")
     if not period:
         raise DataError(
@@ -45,8 +46,8 @@ def comparison(q: Quarter) -> str:
 
 def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quarter) -> pd.DataFrame:
     """Each borough's local priorities: MOPAC's printed change beside the open data's, for the same quarter."""
-    lp = catalog["boroughs"].frames["local-priorities"]
-    lpm = catalog["indicator-definitions"].frames["local-priority-map"].set_index("priority_id")
+    lp = catalog.role("boroughs").frames["local-priorities"]
+    lpm = catalog.role("definitions").frames["local-priority-map"].set_index("priority_id")
     covered = ind is not None and ind.covers(q)
     rows = []
     for r in lp.itertuples():
@@ -68,6 +69,7 @@ def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quart
                 "difference": None if computed is None else round(computed - r.pct_change_q1, 1),
                 "confidence": r.confidence,
                 "note": m.note or "",
+                "source_doc": r.source_doc,
                 "source_line": r.source_line,
             }
         )
@@ -76,8 +78,8 @@ def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quart
 
 def london_reconciliation(catalog: Catalog, ind: Indicators | None, q: Quarter) -> pd.DataFrame:
     """The printed London 12-month table beside the same 12 months computed from the open data."""
-    table = catalog["london-performance-2017-18"].frames["recorded-crime-12-months"]
-    defs = catalog["indicator-definitions"].frames["indicators"]
+    table = catalog.role("performance").frames["recorded-crime-12-months"]
+    defs = catalog.role("definitions").frames["indicators"]
     link = {r.published_category_id: r for r in defs.itertuples() if r.published_category_id}
     rows = []
     for r in table.itertuples():
@@ -103,6 +105,7 @@ def london_reconciliation(catalog: Catalog, ind: Indicators | None, q: Quarter) 
                 "note": d.note
                 if d is not None
                 else "Not in the open data: MOPAC counts this with a flag the borough file does not carry.",
+                "source_doc": r.source_doc,
                 "source_line": r.source_line,
             }
         )

@@ -8,17 +8,16 @@ template marks data as safe.
 from __future__ import annotations
 
 import html
-import io
 import json
 import posixpath
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .charts import Chart, number
+from .charts import Chart
+from .formats import csv_bytes, number
 
 # Characters Python-Markdown treats as syntax and lets a backslash neutralise ('<', '&' and '>' go through html.escape).
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -46,16 +45,6 @@ def _plain(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
-    """CSV as readers want it: the given count columns as whole numbers, other decimals to two places."""
-    frame = frame.round(2)
-    for col in counts:
-        frame[col] = frame[col].round().astype("Int64")
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
 
 
 def rel(from_dir: str, target: str) -> str:

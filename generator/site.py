@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import changes, checks, indicators, reconcile
+from . import areas, checks, compare, indicators, reconcile
 from .config import Config
-from .mkdocs_hook import BLOCKS_SUFFIX, NAV_FILE
+from .formats import month_range
+from .mkdocs_plugin import BLOCKS_SUFFIX, NAV_FILE
 from .packages import load_catalog
-from .pages import Model, boroughs, catalogue, finance, home, milestones, priorities, quality
-from .pages import changes as changes_page
+from .pages import Model
+from .pages.registry import PAGE_TYPES
 from .render import Renderer, Site
 
-PAGE_MODULES = [home, boroughs, priorities, milestones, finance, catalogue, quality, changes_page]
 SITE_STAGING, GENERATED_STAGING = ".site-", ".generated-"  # temporary folders beside site/ and build/generated
 
 
@@ -41,23 +41,18 @@ class BuildReport:
     as_at: object = None  # the reporting quarter the build resolved
 
 
-def month_range(first: str, last: str) -> str:
-    fmt = lambda m: pd.Timestamp(int(m[:4]), int(m[5:7]), 1).strftime("%B %Y")
-    return f"{fmt(first)} to {fmt(last)}"
-
-
 def crime_source(catalog) -> str:
     """The edition actually imported, as a citation."""
-    if "recorded-crime" not in catalog:
+    if not catalog.has("crime"):
         return ""
-    src = catalog["recorded-crime"].descriptor["sources"][0]
+    src = catalog.role("crime").descriptor["sources"][0]
     edition = f" ({src['edition']})" if src.get("edition") else ""
     return f"Metropolitan Police Service, {src['title']}{edition}, Open Government Licence v3.0"
 
 
-def context(config: Config, model: Model, site_url: str) -> dict:
+def context(config: Config, model: Model) -> dict:
     q = config.as_at
-    docs = model.frame("source-documents", "documents")
+    docs = model.frame("documents", "documents")
     dates = sorted(str(d) for d in docs.date)
     pri = model.priorities.set_index("priority_id")["title"].to_dict()
     return {
@@ -70,25 +65,29 @@ def context(config: Config, model: Model, site_url: str) -> dict:
         "coverage": month_range(*model.indicators.coverage) if model.crime_included else "",
         "documents_dated": f"source documents dated {dates[0][:7]} to {dates[-1][:7]}",
         "crime_source": crime_source(model.catalog),
-        "site_url": site_url.rstrip("/") + "/",
+        "site_url": config.site_url.rstrip("/") + "/",
         "priority_titles": pri,
+        "cite": model.cite_row,
+        "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
+        "london": areas.region(model.catalog)["name"],
+        "borough_count": len(model.boroughs),
     }
 
 
 def make_model(config: Config) -> tuple[Model, dict[str, float]]:
     timings = {}
     t = time.perf_counter()
-    catalog = load_catalog(config.datapackages, config.imported, cache=config.validated)
+    catalog = load_catalog(config.datapackages, config.imported, cache=config.validated, roles=config.datasets)
     findings = checks.run_checks(catalog)
     timings["load and validate"] = time.perf_counter() - t
     t = time.perf_counter()
     printed_local = reconcile.printed_quarter(catalog, "boroughs", "local-priorities")
-    printed_london = reconcile.printed_quarter(catalog, "london-performance-2017-18", "recorded-crime-12-months")
+    printed_london = reconcile.printed_quarter(catalog, "performance", "recorded-crime-12-months")
     config = config.with_overrides(
         as_at=indicators.resolve_quarter(config.as_at, indicators.coverage(catalog), printed_local)
     )
     ind = indicators.compute(catalog, config.as_at, also=(printed_local, printed_london))
-    previous = changes.read_previous(config.previous) if config.previous else None
+    previous = compare.read_previous(config.previous) if config.previous else None
     model = Model(
         config=config,
         catalog=catalog,
@@ -99,33 +98,20 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
         local=reconcile.local_priority_comparison(catalog, ind, printed_local),
         epoch=source_date_epoch(config),
         previous=previous,
-        changes=changes.compare(previous, catalog),
+        changes=compare.compare(previous, catalog),
     )
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 
 
-def render_site(model: Model, site_url: str) -> Site:
-    r = Renderer(context(model.config, model, site_url))
-    for module in PAGE_MODULES:
-        module.build(r, model)
-    r.site.nav = navigation(model)
+def render_site(model: Model) -> Site:
+    """Every page type, in the registry's order, which is also the navigation's."""
+    r = Renderer(context(model.config, model))
+    for page_type in PAGE_TYPES:
+        if page_type.build:
+            page_type.build(r, model)
+    r.site.nav = [page_type.nav(model) for page_type in PAGE_TYPES]
     return r.site
-
-
-def navigation(model: Model) -> list:
-    """Site navigation in reading order (MkDocs would sort folders alphabetically)."""
-    return [
-        "index.md",
-        {"Boroughs": ["boroughs/index.md"] + [f"boroughs/{s}.md" for s in model.boroughs.sort_values("name").slug]},
-        {"Priorities": ["priorities/index.md"] + [f"priorities/{p}.md" for p in model.priorities.priority_id]},
-        "milestones.md",
-        "finance.md",
-        {"Data": ["data/index.md"] + [f"data/{name}.md" for name in sorted(model.catalog)]},
-        "quality.md",
-        "changes.md",
-        {"About": ["about.md", "methodology.md", "accessibility.md"]},
-    ]
 
 
 def write_generated(site: Site, folder: Path) -> None:
@@ -144,30 +130,24 @@ def write_generated(site: Site, folder: Path) -> None:
 
 def source_date_epoch(config: Config) -> str:
     """Dates in the built site (sitemap, archives) come from the data, never the clock."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
+    if config.source_date_epoch:
+        return config.source_date_epoch
     end = pd.Timestamp(config.as_at.end_month + "-01") + pd.offsets.MonthEnd(0)
     return str(int(end.tz_localize("UTC").timestamp()))
 
 
-def run_mkdocs(root: Path, generated: Path, site_dir: Path, site_url: str, epoch: str, verbose: bool) -> None:
+def run_mkdocs(config: Config, generated: Path, site_dir: Path, epoch: str, verbose: bool) -> None:
+    """MkDocs in this process, every setting passed in: nothing is read from or written to the environment."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
-    previous = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "SITE_URL")}
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
-    os.environ["SITE_URL"] = site_url
-    try:
-        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir))
-        cfg["extra"]["generated_dir"] = str(generated)
-        mkdocs_build(cfg)
-    finally:
-        for k, v in previous.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    cfg = load_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(site_dir), site_url=config.site_url)
+    plugin = cfg.plugins["transparency"].config
+    plugin.generated_dir = str(generated)
+    plugin.build_date = time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+    cfg.extra["version"] = {"provider": "mike" if config.archive else "none"}
+    mkdocs_build(cfg)
 
 
 def exchange(new: Path, target: Path) -> None:
@@ -188,12 +168,11 @@ def exchange(new: Path, target: Path) -> None:
     spare.rename(new)
 
 
-def build(config: Config, site_url: str | None = None, verbose: bool = False) -> BuildReport:
+def build(config: Config, verbose: bool = False) -> BuildReport:
     report = BuildReport()
-    site_url = site_url or os.environ.get("SITE_URL") or "http://127.0.0.1:8000/"
     model, report.timings = make_model(config)
     t = time.perf_counter()
-    site = render_site(model, site_url)
+    site = render_site(model)
     report.timings["pages"] = time.perf_counter() - t
     report.pages, report.files = len(site.pages), len(site.files)
     report.findings = model.findings.status.value_counts().to_dict()
@@ -213,7 +192,7 @@ def build(config: Config, site_url: str | None = None, verbose: bool = False) ->
         stage_gen.mkdir()
         write_generated(site, stage_gen)
         t = time.perf_counter()
-        run_mkdocs(config.root, stage_gen, stage_site, site_url, model.epoch, verbose)
+        run_mkdocs(config, stage_gen, stage_site, model.epoch, verbose)
         report.timings["mkdocs"] = time.perf_counter() - t
         exchange(stage_site, site_dir)
         exchange(stage_gen, generated)

@@ -309,6 +309,9 @@ def test_killed_build_leaves_the_previous_site_intact(published):
         time.sleep(0.05)  # wait until MkDocs is writing into the staging folder
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # The kill landed inside the build: the process died of it, and its half-written staging folder is still there.
+    assert proc.returncode == -signal.SIGKILL
+    assert any(staging.glob(".site-*/site/*"))
     assert tree_digest(published) == before
     out = run_cli(
         "build", "--builtin-only", "--site-dir", str(published), "--generated", str(published.parent / "generated")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
-from ..changes import Changes, Previous
-from ..charts import number
+from .. import areas
+from ..compare import Changes, Previous
 from ..config import Config, Quarter
+from ..formats import number
 from ..indicators import Indicators
 from ..packages import Catalog
 
@@ -32,29 +34,35 @@ class Model:
     def crime_included(self) -> bool:
         return self.indicators is not None
 
-    def frame(self, package: str, resource: str) -> pd.DataFrame:
-        return self.catalog[package].frames[resource]
+    def frame(self, role: str, resource: str) -> pd.DataFrame:
+        """A resource of the package that plays this role (config `datasets`)."""
+        return self.catalog.role(role).frames[resource]
 
-    @property
+    @cached_property
     def boroughs(self) -> pd.DataFrame:
-        return self.frame("boroughs", "boroughs")
+        return areas.boroughs(self.catalog)
 
     @property
     def priorities(self) -> pd.DataFrame:
-        return self.frame("police-and-crime-plan-2017-21", "priorities").sort_values("order")
+        return self.frame("plan", "priorities").sort_values("order")
 
     @property
     def definitions(self) -> pd.DataFrame:
-        return self.frame("indicator-definitions", "indicators")
+        return self.frame("definitions", "indicators")
 
     def doc(self, doc_id: str) -> dict:
-        docs = self.frame("source-documents", "documents").set_index("doc_id")
+        docs = self.frame("documents", "documents").set_index("doc_id")
         return docs.loc[doc_id].to_dict() | {"doc_id": doc_id}
 
-    def cite(self, doc_id: str, line) -> str:
+    def cite(self, doc_id: str, line=None) -> str:
         """Plain-text citation: document reference and line of its text extraction."""
         d = self.doc(doc_id)
         return f"{d['reference']}, line {int(line)}" if line is not None and not pd.isna(line) else d["reference"]
+
+    def cite_row(self, row) -> str:
+        """The citation of a row from data: its source_doc and source_line (a dict, a named tuple or a Series)."""
+        get = row.get if hasattr(row, "get") else lambda k, default=None: getattr(row, k, default)
+        return self.cite(get("source_doc"), get("source_line"))
 
 
 def shown(

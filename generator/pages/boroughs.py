@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
-from ..charts import number
+from ..formats import csv_bytes, number
 from ..indicators import LONDON
-from ..render import csv_bytes
 from . import Model, shown
 
 MEASURES = [
@@ -23,9 +22,9 @@ MEASURES = [
 
 def borough_priorities(model: Model, code: str) -> list[dict]:
     """The borough's chosen crimes, then ASB and the mandatory high-harm crimes, each with its data status."""
-    lpm = model.frame("indicator-definitions", "local-priority-map").set_index("priority_id")
+    lpm = model.frame("definitions", "local-priority-map").set_index("priority_id")
     local = model.local[model.local.borough_code == code]
-    mandatory = model.frame("police-and-crime-plan-2017-21", "mandatory-high-harm-crimes").set_index("crime_id")
+    mandatory = model.frame("plan", "mandatory-high-harm-crimes").set_index("crime_id")
     out = []
     for r in local.itertuples():
         m = lpm.loc[r.priority_id]
@@ -39,7 +38,7 @@ def borough_priorities(model: Model, code: str) -> list[dict]:
                 "note": m.note or "",
                 "published": r.published_pct,
                 "confidence": r.confidence,
-                "source_line": r.source_line,
+                "citation": model.cite(r.source_doc, r.source_line),
             }
         )
     for pid in ["antisocial-behaviour"] + list(mandatory.index):
@@ -56,7 +55,7 @@ def borough_priorities(model: Model, code: str) -> list[dict]:
                 "note": m.note or "",
                 "published": None,
                 "confidence": "",
-                "source_line": None,
+                "citation": "",
             }
         )
     for p in out:  # the open data's change for the reporting quarter, or why there is none
@@ -115,7 +114,7 @@ def build(r, model: Model) -> None:
         charts_out, rows = [], []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
-            ids.append("tno")
+            ids += [i for i in model.definitions[model.definitions.every_borough_page].indicator_id if i not in ids]
             rows = indicator_rows(model, b.code, ids)
             q = model.config.as_at
             table = pd.DataFrame(rows).assign(

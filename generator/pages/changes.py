@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..changes import atom_feed
+from ..compare import atom_feed
+from ..formats import csv_bytes
 from . import Model
 
 
@@ -12,7 +13,7 @@ def build(r, model: Model) -> None:
     ch, q = model.changes, model.config.as_at
     updated = datetime.fromtimestamp(int(model.epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if ch is not None:
-        r.site.files["changes/revisions.csv"] = ch.revisions.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        r.site.files["changes/revisions.csv"] = csv_bytes(ch.revisions)
         summary = (
             f"Compared with {ch.previous_label}: {len(ch.datasets_added)} datasets added, "
             f"{len(ch.datasets_removed)} removed, {int(ch.rows.added.sum())} rows added, "

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .. import charts
+from ..config import Quarter
+from ..formats import month_name
 from . import Model
 
-SRC = "MOPAC PCD 279, Financial Reporting 2017/18 Quarter 1"
-PERIOD = "2017/18, position at the end of Q1 (June 2017)"
 BRIDGE = [
     ("Police officer pay", ["Police Officer Pay"]),
     ("Police staff pay", ["Police Staff Pay"]),
@@ -22,8 +22,13 @@ BRIDGE = [
 
 
 def build(r, model: Model) -> None:
-    f = model.catalog["finance-2017-18"].frames
+    f = model.catalog.role("finance").frames
     rev, tot = f["revenue"], f["revenue-reported-totals"].set_index("line_item")
+    # Source and period from the rows themselves: a new year's package names its own.
+    doc = model.doc(rev.source_doc.iloc[0])
+    src = f"{doc['publisher']}, {doc['title']}"
+    fy, q = rev.financial_year.iloc[0], int(rev.quarter.iloc[0])
+    period = f"{fy}, position at the end of Q{q} ({month_name(Quarter(int(fy[:4]), q).end_month)})"
     net = tot.loc["TOTAL NET EXPENDITURE"]
     by_line = rev.set_index("line_item")["variance_full_year"]
     steps = [(label, round(float(by_line[lines].sum()), 1)) for label, lines in BRIDGE]
@@ -36,8 +41,8 @@ def build(r, model: Model) -> None:
         "£ million",
         f"The MPS and MOPAC forecast a full-year net spend of £{net.forecast_full_year:,.1f}m against a budget of "
         f"£{net.budget_full_year:,.1f}m, an underspend of £{-net.variance_full_year:.1f}m.",
-        SRC + ", revenue table (p.35)",
-        PERIOD,
+        src + ", revenue table (p.35)",
+        period,
         horizontal=True,
     )
     c_bridge = charts.waterfall(
@@ -51,8 +56,8 @@ def build(r, model: Model) -> None:
         "£ million",
         f"Police staff pay (£{-steps[1][1]:.1f}m under) and officer pay (£{-steps[0][1]:.1f}m under) outweigh "
         f"overtime (£{steps[3][1]:.1f}m over).",
-        SRC + ", revenue table (p.35)",
-        PERIOD,
+        src + ", revenue table (p.35)",
+        period,
     )
     c_bridge.notes.append(
         "The vertical axis does not start at zero. The steps add up to the printed variance within rounding: see "
@@ -77,8 +82,8 @@ def build(r, model: Model) -> None:
         "£ million",
         "Centrally held officer pay is the largest underspend (£24.5m) and Specialist Operations overtime the "
         "largest overspend (£12.2m).",
-        SRC + ", business group tables (pp.36-37)",
-        PERIOD,
+        src + ", business group tables (pp.36-37)",
+        period,
         horizontal=True,
     )
     cap = f["capital"]
@@ -94,8 +99,8 @@ def build(r, model: Model) -> None:
         "£ million",
         f"The capital programme of £{cap.budget_full_year.sum():,.1f}m is forecast to spend "
         f"£{cap.forecast_full_year.sum():,.1f}m; £{cap.actual_ytd.sum():,.1f}m was spent in Q1.",
-        SRC + ", capital table (p.38)",
-        PERIOD,
+        src + ", capital table (p.38)",
+        period,
         horizontal=True,
     )
     res = f["reserves"]
@@ -115,7 +120,7 @@ def build(r, model: Model) -> None:
         f"Reserves fall from £{res.closing_balance.iloc[0]:,.1f}m at the end of {res.financial_year.iloc[0]} to a "
         f"forecast £{res[res.status == 'Forecasted'].closing_balance.iloc[0]:,.1f}m at the end of 2017/18, and are "
         f"planned at £{res.closing_balance.iloc[-1]:,.1f}m in {res.financial_year.iloc[-1]}.",
-        SRC + ", reserves table (p.40)",
+        src + ", reserves table (p.40)",
         "2014/15 to 2020/21: actual to 2016/17, forecast for 2017/18, planned after",
     )
     patterns = ["" if s == "Actual" else ("/" if s == "Forecasted" else ".") for s in res.status]
@@ -140,8 +145,8 @@ def build(r, model: Model) -> None:
         "£ million",
         f"Of £{-sv_total.planned_saving:.1f}m of planned savings, £{-sv_total.forecast_saving:.1f}m is "
         f"forecast to be delivered this year, as printed{differs}.",
-        SRC + ", savings table (p.38)",
-        PERIOD,
+        src + ", savings table (p.38)",
+        period,
         horizontal=True,
     )
     vir = f["virements"]
@@ -152,6 +157,7 @@ def build(r, model: Model) -> None:
     r.page(
         "finance.md",
         "finance.md.j2",
+        finance_source=model.cite(rev.source_doc.iloc[0]),
         c_rev=c_rev,
         c_bridge=c_bridge,
         c_bg=c_bg,

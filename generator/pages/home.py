@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..charts import fmt_pct
+from ..formats import csv_bytes, fmt_pct
 from ..indicators import LONDON
-from ..render import csv_bytes
 from . import Model, shown
 
 # Diverging, colour-blind safe (blue = fall, orange = rise), five steps.
@@ -97,7 +96,7 @@ def build(r, model: Model) -> None:
                 shown(model, h["prev_r12"], "rolling_12m", period=model.config.as_at.previous),
             ]
             headline.append(h)
-    published = model.frame("london-performance-2017-18", "recorded-crime-12-months")
+    published = model.frame("performance", "recorded-crime-12-months")
     pri = model.priorities.set_index("priority_id")
     grouped = [
         (pri.loc[pid, "title"] if pid in pri.index else pid, rows)
@@ -125,7 +124,10 @@ def build(r, model: Model) -> None:
             ),
             counts=("offences_12_months", "offences_12_months_to_previous_quarter"),
         )
-    non_borough = model.indicators.value(LONDON, "tno", "non_borough_12m") if model.crime_included else None
+    total = model.definitions[model.definitions.categories.str.strip() == "*"].indicator_id
+    non_borough = None
+    if model.crime_included and len(total):
+        non_borough = model.indicators.value(LONDON, total.iloc[0], "non_borough_12m")
     r.page(
         "index.md",
         "home.md.j2",
@@ -134,6 +136,6 @@ def build(r, model: Model) -> None:
         published=grouped,
         tiles=tiles,
         layers=tile_layers(model),
-        dwo=model.frame("london-performance-2017-18", "dedicated-ward-officers").iloc[0],
-        revenue=model.frame("finance-2017-18", "revenue-reported-totals").set_index("line_item"),
+        dwo=model.frame("performance", "dedicated-ward-officers").iloc[0],
+        revenue=model.frame("finance", "revenue-reported-totals").set_index("line_item"),
     )

@@ -9,9 +9,9 @@ STATUSES = ["delivered", "on track", "some delays", "not stated"]
 
 
 def build(r, model: Model) -> None:
-    ms = model.frame("met-business-plan-2017-18", "milestones")
-    pr = model.frame("met-business-plan-2017-18", "progress").set_index("milestone_id")
-    reports = model.frame("met-business-plan-2017-18", "reports").set_index("report_id")
+    ms = model.frame("milestones", "milestones")
+    pr = model.frame("milestones", "progress").set_index("milestone_id")
+    reports = model.frame("milestones", "reports").set_index("report_id")
     titles = model.priorities.set_index("priority_id")["title"].to_dict()
     rows = []
     for m in ms.itertuples():

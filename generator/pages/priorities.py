@@ -16,9 +16,9 @@ DIRECTION = {
 
 
 def build(r, model: Model) -> None:
-    plan = model.catalog["police-and-crime-plan-2017-21"].frames
-    progress = model.frame("met-business-plan-2017-18", "progress")
-    milestones = model.frame("met-business-plan-2017-18", "milestones")
+    plan = model.catalog.role("plan").frames
+    progress = model.frame("milestones", "progress")
+    milestones = model.frame("milestones", "milestones")
     status = progress.set_index("milestone_id")
     keys = model.definitions["indicator_id"].tolist()
     for p in model.priorities.itertuples():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..formats import csv_bytes
 from ..reconcile import LOCAL_TOLERANCE_POINTS, RECONCILE_TOLERANCE_PCT
 from . import Model
 
@@ -12,13 +13,9 @@ def build(r, model: Model) -> None:
     issues = f[f.status != "exact"].sort_values(["status", "package", "resource"], ascending=[True, True, True])
     local = model.local[model.local.computable] if model.crime_included else model.local.iloc[0:0]
     names = model.boroughs.set_index("code")["name"].to_dict()
-    r.site.files["quality/findings.csv"] = f.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    r.site.files["quality/reconciliation-london.csv"] = model.reconciliation.to_csv(
-        index=False, lineterminator="\n"
-    ).encode("utf-8")
-    r.site.files["quality/reconciliation-local-priorities.csv"] = model.local.to_csv(
-        index=False, lineterminator="\n"
-    ).encode("utf-8")
+    r.site.files["quality/findings.csv"] = csv_bytes(f)
+    r.site.files["quality/reconciliation-london.csv"] = csv_bytes(model.reconciliation)
+    r.site.files["quality/reconciliation-local-priorities.csv"] = csv_bytes(model.local)
     r.page(
         "quality.md",
         "quality.md.j2",

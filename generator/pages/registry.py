@@ -1,0 +1,45 @@
+"""Every page type, declared once: the module that writes its pages and its place in the navigation.
+
+The order here is the navigation's reading order (MkDocs would sort folders
+alphabetically). Adding a page type is a module with a ``build(r, model)``
+function, its template in generator/templates/, and one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import Model, boroughs, catalogue, changes, finance, home, milestones, priorities, quality
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    build: Callable | None  # writes the pages; None for hand-written pages in docs/
+    nav: Callable[[Model], object]  # its entry in the navigation: a page, or a section of pages
+
+
+PAGE_TYPES = (
+    PageType("home", home.build, lambda m: "index.md"),
+    PageType(
+        "boroughs",
+        boroughs.build,
+        lambda m: {
+            "Boroughs": ["boroughs/index.md"] + [f"boroughs/{s}.md" for s in m.boroughs.sort_values("name").slug]
+        },
+    ),
+    PageType(
+        "priorities",
+        priorities.build,
+        lambda m: {"Priorities": ["priorities/index.md"] + [f"priorities/{p}.md" for p in m.priorities.priority_id]},
+    ),
+    PageType("milestones", milestones.build, lambda m: "milestones.md"),
+    PageType("finance", finance.build, lambda m: "finance.md"),
+    PageType(
+        "data", catalogue.build, lambda m: {"Data": ["data/index.md"] + [f"data/{n}.md" for n in sorted(m.catalog)]}
+    ),
+    PageType("quality", quality.build, lambda m: "quality.md"),
+    PageType("changes", changes.build, lambda m: "changes.md"),
+    PageType("about", None, lambda m: {"About": ["about.md", "methodology.md", "accessibility.md"]}),
+)
