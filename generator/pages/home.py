@@ -55,12 +55,13 @@ def tile_layers(model: Model) -> list[dict]:
                     "values": {c: (fmt_pct(v), *diverging(v)) for c, v in values.items()},
                 }
             )
-    lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")["allocation"]
+    allocations = model.frame("boroughs", "lcpf-allocations")
+    lcpf = allocations.set_index("borough_code")["allocation"]
     ranks = lcpf.rank(method="first")
     layers.append(
         {
             "id": "lcpf",
-            "label": "London Crime Prevention Fund 2017/18 allocation",
+            "label": f"London Crime Prevention Fund {allocations.financial_year.iloc[0]} allocation",
             "values": {
                 c: (
                     f"£{lcpf[c]:,.0f}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import charts
+from ..formats import month_name
 from . import Model
 
 STATUSES = ["delivered", "on track", "some delays", "not stated"]
@@ -38,8 +39,8 @@ def build(r, model: Model) -> None:
         f"as delivered and {counts[reports.index[0]][3]} have no stated status; of {sum(counts[reports.index[1]])} "
         f"in the Q4 update, {counts[reports.index[1]][0]} are delivered and {counts[reports.index[1]][3]} not "
         "stated.",
-        "Met Business Plan 2017-18 Q1 and Q4 updates",
-        "April 2017 to March 2018",
+        "; ".join(reports.title),
+        f"{month_name(str(reports.period_start.min())[:7])} to {month_name(str(reports.period_end.max())[:7])}",
     )
     r.page(
         "milestones.md",

@@ -34,7 +34,7 @@ def build(r, model: Model) -> None:
                 c = charts.trend(
                     f"{p.priority_id}-{d.indicator_id}",
                     d.title,
-                    "London",
+                    r.context["london"],
                     s,
                     charts.colour_for(d.indicator_id, keys),
                     model.config.as_at.months,
