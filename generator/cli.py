@@ -9,7 +9,8 @@ import traceback
 from pathlib import Path
 
 from .config import SETTINGS, load_config
-from .errors import EXIT_BAD_DATA, EXIT_INTERNAL, DataError
+from .errors import EXIT_BAD_DATA, EXIT_ENVIRONMENT, EXIT_INTERNAL, DataError, EnvironmentProblem
+from .lock import exclusive
 
 # Which settings each command takes as options (all come from the one declaration in config.SETTINGS).
 COMMAND_SETTINGS = {
@@ -108,19 +109,29 @@ def run(args) -> int:
     config = load_config(args.project, **overrides)
     if getattr(args, "previous", None):
         config = config.with_overrides(previous=args.previous.resolve())
-    if args.command == "validate":
-        from .checks import run_checks
-        from .packages import load_catalog
+    if args.command in ("build", "publish", "import-crime"):
+        # One at a time: a second build would see the first's staging folders, or read an import half replaced.
+        with exclusive(config.root / "build", f"transparency {args.command}"):
+            return write(args, config)
+    return validate(config)
 
-        catalog = load_catalog(config.datapackages, config.imported, cache=config.validated)
-        findings = run_checks(catalog)
-        print(f"{len(catalog)} packages valid.")
-        for r in findings[findings.status != "exact"].itertuples():
-            print(
-                f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:,.12g}, "
-                f"rows give {r.computed:,.12g} (tolerance {r.tolerance:g})"
-            )
-        return 0
+
+def validate(config) -> int:
+    from .checks import run_checks
+    from .packages import load_catalog
+
+    catalog = load_catalog(config.datapackages, config.imported, cache=config.validated)
+    findings = run_checks(catalog)
+    print(f"{len(catalog)} packages valid.")
+    for r in findings[findings.status != "exact"].itertuples():
+        print(
+            f"  {r.status}: {r.package}/{r.resource} '{r.label}' {r.field}: printed {r.reported:,.12g}, "
+            f"rows give {r.computed:,.12g} (tolerance {r.tolerance:g})"
+        )
+    return 0
+
+
+def write(args, config) -> int:
     if args.command == "publish":
         from .publish import publish
 
@@ -166,6 +177,17 @@ def main(argv=None) -> int:
         return EXIT_BAD_DATA
     except BrokenPipeError:  # output piped into a pager or head that closed early
         return 0
+    except EnvironmentProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except OSError as exc:  # a full or read-only disk, a permission: the machine's problem, not the data's
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"error: the machine refused a file operation{where}: {exc.strerror or exc}; the published site was "
+            "not changed",
+            file=sys.stderr,
+        )
+        return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         print("interrupted; the published site was not changed", file=sys.stderr)
         return EXIT_INTERNAL

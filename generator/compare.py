@@ -43,6 +43,23 @@ class Changes:
     )
 
 
+def descriptor_problem(d) -> str | None:
+    """What a previously published descriptor lacks for the comparison, if anything."""
+    if not isinstance(d, dict) or not isinstance(d.get("name"), str) or not isinstance(d.get("resources"), list):
+        return "lacks a name or a list of resources"
+    for res in d["resources"]:
+        fields = (
+            res.get("schema", {}).get("fields")
+            if isinstance(res, dict) and isinstance(res.get("schema"), dict)
+            else None
+        )
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
+            return "has a resource without a name or a path"
+        if not isinstance(fields, list) or not all(isinstance(f, dict) and "name" in f for f in fields):
+            return f"has no schema fields for resource '{res['name']}'"
+    return None
+
+
 def read_previous(site: Path) -> Previous:
     """A previous quarter's published site folder (its data/all.zip, feed.xml and version label)."""
     site = Path(site)
@@ -56,6 +73,9 @@ def read_previous(site: Path) -> Previous:
             for name in sorted(n for n in names if n.endswith("/datapackage.json")):
                 pkg = PurePosixPath(name).parent.as_posix()
                 d = json.loads(z.read(name))
+                problem = descriptor_problem(d)
+                if problem:
+                    raise DataError(f"previous quarter's {name} {problem}", path=archive)
                 packages[d["name"]] = d
                 for res in d["resources"]:
                     member = f"{pkg}/{res['path']}"
@@ -63,7 +83,7 @@ def read_previous(site: Path) -> Previous:
                         tables[(d["name"], res["name"])] = pd.read_csv(
                             io.BytesIO(z.read(member)), dtype=str, keep_default_na=False
                         )
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataError(f"previous quarter's data/all.zip is unreadable: {exc}", path=archive) from None
     label = (
         (site / "quarter.txt").read_text(encoding="utf-8").strip() if (site / "quarter.txt").is_file() else site.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 EXIT_BAD_DATA = 2
 EXIT_INTERNAL = 1
+EXIT_ENVIRONMENT = 3  # the machine, not the data: another build running, a full or read-only disk, permissions
 MAX_REPORTED = 20  # problems listed in one report; the rest are counted
 
 
@@ -79,3 +80,7 @@ def raise_all(problems: list[DataError], summary: str = "") -> None:
         raise problems[0]
     if problems:
         raise DataErrors(problems, summary)
+
+
+class EnvironmentProblem(Exception):
+    """Not bad data and not a bug: the machine stopped the command (another build running, disk full, read-only)."""

@@ -72,11 +72,19 @@ class Catalog(dict):
 
 
 def discover(*roots: Path) -> list[Path]:
-    """Every datapackage.json one level below each root, in a stable order."""
+    """Every datapackage.json one level below each root, in a stable order; a package folder that is a link to
+    somewhere outside its root is refused (it would publish files from elsewhere)."""
     found = []
     for root in roots:
         if root and Path(root).is_dir():
-            found.extend(sorted(Path(root).glob("*/datapackage.json")))
+            for descriptor in sorted(Path(root).glob("*/datapackage.json")):
+                if not descriptor.resolve().parent.is_relative_to(Path(root).resolve()):
+                    raise DataError(
+                        f"package folder {descriptor.parent.name} links to {descriptor.resolve().parent}, "
+                        "outside the packages folder",
+                        path=descriptor.parent,
+                    )
+                found.append(descriptor)
     return found
 
 
@@ -116,7 +124,52 @@ def read_descriptor(descriptor_path: Path) -> dict:
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DataError("expected a non-empty 'resources' list", path=descriptor_path, field="resources")
+    problems = []
+    for key in ("licenses", "sources"):
+        items = descriptor.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            problems.append(DataError(f"'{key}' must be a list of objects", path=descriptor_path, field=key))
+            continue
+        for n, item in enumerate(items):
+            url = item.get("path")
+            if url is not None and not (web_url(url) or (isinstance(url, str) and not SCHEME_RE.match(url))):
+                problems.append(
+                    DataError(
+                        f"{str(url)[:80]!r}: a licence or source path is a web address (http://, https:// or "
+                        "mailto:) or a file name; other schemes are refused",
+                        path=descriptor_path,
+                        field=f"{key}[{n}].path",
+                    )
+                )
+    for res in resources:
+        fields = (
+            res.get("schema", {}).get("fields")
+            if isinstance(res, dict) and isinstance(res.get("schema"), dict)
+            else None
+        )
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+        ):
+            name = res.get("name", "?") if isinstance(res, dict) else "?"
+            problems.append(
+                DataError(
+                    "expected 'schema' with a list of 'fields', each an object with a 'name'",
+                    path=descriptor_path,
+                    resource=name,
+                    field="schema.fields",
+                )
+            )
+    raise_all(problems, f"{descriptor_path}: {len(problems)} problems")
     return descriptor
+
+
+SCHEME_RE = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+WEB_URL_RE = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"':/]+@[^\s<>\"']+)$", re.IGNORECASE)
+
+
+def web_url(value) -> bool:
+    """Only http, https and mailto addresses from data ever become links."""
+    return isinstance(value, str) and bool(WEB_URL_RE.match(value.strip()))
 
 
 def resolve_resource_path(pkg_dir: Path, res: dict, descriptor_path: Path) -> Path:
@@ -130,6 +183,13 @@ def resolve_resource_path(pkg_dir: Path, res: dict, descriptor_path: Path) -> Pa
     if URL_RE.match(rel) or rel.startswith("//"):
         raise DataError(
             f"path '{rel}' is a URL; expected a local file inside the package",
+            path=descriptor_path,
+            resource=name,
+            field="path",
+        )
+    if ":" in rel.split("/")[0]:  # a browser would read 'name:...' in a link as a scheme
+        raise DataError(
+            f"path '{rel[:80]}' has a ':' in its first part; rename the file",
             path=descriptor_path,
             resource=name,
             field="path",
@@ -188,6 +248,14 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
             resource=name,
             row=line,
         ) from None
+    if "\x00" in text:
+        raise DataError(
+            "file contains a NUL byte; it is not a text CSV",
+            path=csv_path,
+            package=package,
+            resource=name,
+            row=text[: text.index("\x00")].count("\n") + 1,
+        )
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
         raise DataError(
@@ -211,20 +279,40 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
         extra = [f for f in header if f not in schema_fields]
         detail = []
         if missing:
-            detail.append("missing " + ", ".join(missing))
+            detail.append("missing " + listed(missing))
         if extra:
-            detail.append("unexpected " + ", ".join(extra))
+            detail.append("unexpected " + listed(extra))
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            detail.append("the file looks separated by semicolons or tabs; save it with commas")
         if not detail:
             detail.append("columns out of order")
         raise DataError(
-            f"header does not match the schema ({'; '.join(detail)}); expected: {','.join(schema_fields)}",
+            f"header does not match the schema ({'; '.join(detail)}); expected: {listed(schema_fields, ',')}",
             path=csv_path,
             package=package,
             resource=name,
             row=1,
         )
+    numeric = {i for i, f in enumerate(res["schema"]["fields"]) if f.get("type") in ("integer", "number")}
+    problems = []
     try:
         for row in reader:
+            for i in numeric:
+                odd_digits = (
+                    i < len(row) and not row[i].isascii() and any(c.isdigit() and not c.isascii() for c in row[i])
+                )
+                if odd_digits and len(problems) < MAX_REPORTED:
+                    problems.append(
+                        DataError(
+                            f"value {row[i][:40]!r} has digits that are not 0-9 (full-width or another script); "
+                            "write numbers with 0-9",
+                            path=csv_path,
+                            package=package,
+                            resource=name,
+                            row=reader.line_num,
+                            field=header[i],
+                        )
+                    )
             for i, cell in enumerate(row):
                 if len(cell) > MAX_FIELD_CHARS:
                     raise DataError(
@@ -243,6 +331,13 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
             resource=name,
             row=reader.line_num,
         ) from None
+    raise_all(problems, f"{csv_path}: {len(problems)} problems")
+
+
+def listed(names: list[str], sep: str = ", ", most: int = 12) -> str:
+    """Column names for a message, each cut short and the list capped, so a broken header gives a short line."""
+    shown = [n if len(n) <= 40 else n[:40] + "..." for n in names[:most]]
+    return sep.join(shown) + (f"{sep}... ({len(names)} in all)" if len(names) > most else "")
 
 
 def validation_key(descriptor_path: Path, descriptor: dict) -> str:
@@ -308,6 +403,8 @@ def explain(err) -> str:
         if "required" in err.note:
             return "a value is required here but the cell is empty"
         return f"value {cell!r} breaks a schema constraint: {err.note}"
+    if kind == "unique-error":
+        return f"value {cell!r} must be unique in its column: {err.note}"
     if kind == "primary-key":
         return f"duplicate primary key: {err.note}"
     if kind == "foreign-key":
@@ -358,8 +455,74 @@ def load_package(descriptor_path: Path, validate: bool = True, cache: Path | Non
         csv_path = resolve_resource_path(pkg_dir, res, descriptor_path)
         frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
         pkg.frames[res["name"]] = typed(frame, res)
+    check_declarations(pkg)
     check_complete(pkg)
     return pkg
+
+
+# The checks a resource may declare, and what each declaration needs: every key must be present; "resource" keys
+# name another resource of the package; "fields" keys name columns of the resources concerned.
+DECLARATIONS = {
+    "x-totals": {"detail": "resource", "fields": "fields of this resource and the detail resource"},
+    "x-sameTotals": {"resource": "resource", "fields": "fields of this resource and the other resource"},
+    "x-complete": {"resource": "resource", "field": "field of this resource", "reference_field": "field of the other"},
+    "x-identities": {"check": "an identity of fields, e.g. 'total = a + b - c'"},
+}
+IDENTITY_RE = re.compile(r"^\s*(\w+)\s*=\s*[-+]?\s*\w+(\s*[-+]\s*\w+)*\s*$")
+
+
+def check_declarations(pkg: Package) -> None:
+    """Every x-... check a resource declares is complete and names real resources and fields; all problems at once."""
+    where = pkg.path / "datapackage.json"
+    problems = []
+    for res in pkg.descriptor["resources"]:
+        for key, shape in DECLARATIONS.items():
+            if key not in res:
+                continue
+            specs = res[key] if key == "x-identities" else [res[key]]
+            if not isinstance(specs, list):
+                specs = [specs]
+            for spec in specs:
+                problem = declaration_problem(pkg, res, spec, shape)
+                if problem:
+                    problems.append(
+                        DataError(
+                            f"{key}: {problem} (needs: " + "; ".join(f"{k}: {v}" for k, v in shape.items()) + ")",
+                            path=where,
+                            resource=res["name"],
+                            field=key,
+                        )
+                    )
+    raise_all(problems, f"{where}: {len(problems)} problems in declared checks")
+
+
+def declaration_problem(pkg: Package, res: dict, spec, shape: dict) -> str | None:
+    if not isinstance(spec, dict):
+        return "each declaration is an object"
+    missing = [k for k in shape if k not in spec]
+    if missing:
+        unknown = sorted(set(spec) - set(shape) - {"group_field", "label_field", "match_fields", "tolerance"})
+        return f"lacks {', '.join(missing)}" + (f" (found {', '.join(unknown)}: misspelt?)" if unknown else "")
+    other = spec.get("detail", spec.get("resource"))
+    if other is not None and other not in pkg.frames:
+        return f"names resource '{other}', which the package does not have"
+    mine, theirs = pkg.frames[res["name"]], pkg.frames.get(other)
+    if "check" in spec:
+        if not isinstance(spec["check"], str) or not IDENTITY_RE.match(spec["check"]):
+            return f"'{spec['check']}' is not an identity like 'total = a + b - c'"
+        names = re.findall(r"\w+", spec["check"])
+        absent = [n for n in names if n not in mine]
+        return f"fields {', '.join(absent)} are not columns of {res['name']}" if absent else None
+    fields = spec.get("fields", [])
+    if "fields" in spec and (not isinstance(fields, list) or not fields):
+        return "'fields' must be a non-empty list"
+    match = spec.get("match_fields", [])
+    cols = list(fields) + list(match) + [spec[k] for k in ("field", "label_field") if k in spec]
+    theirs_cols = list(fields) + list(match) + ([spec["group_field"]] if "group_field" in spec else [])
+    absent = [f for f in cols if f not in mine] + [f for f in theirs_cols if theirs is not None and f not in theirs]
+    if "reference_field" in spec and spec["reference_field"] not in theirs:
+        absent.append(spec["reference_field"])
+    return f"fields {', '.join(map(str, absent))} are not columns of the resources named" if absent else None
 
 
 def check_complete(pkg: Package) -> None:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .charts import Chart
 from .formats import csv_bytes, number
+from .packages import web_url
 
 # Characters Python-Markdown treats as syntax and lets a backslash neutralise ('<', '&' and '>' go through html.escape).
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -76,6 +77,11 @@ class Site:
     blocks: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+def link_or_none(value) -> str | None:
+    """A URL from data as a link target, or None (the template then shows plain text): http, https and mailto only."""
+    return value.strip() if web_url(value) else None
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator", "templates"),
@@ -85,7 +91,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, script_json=script_json, yaml_string=yaml_string, number=number)
+    env.filters.update(md=md, script_json=script_json, yaml_string=yaml_string, number=number, web_url=link_or_none)
     env.globals.update(rel=rel)
     return env
 

@@ -118,7 +118,7 @@ CASES = {
         "lcpf-allocations.csv",
         "duplicate primary key",
         3,
-        None,
+        "financial_year,borough_code",
     ),
     "unknown borough": (
         lambda p: edit(pkgs_file(p, "boroughs", "local-priorities.csv"), "2017/18,E09000002", "2017/18,E09000099"),
@@ -217,7 +217,111 @@ CASES = {
         3,
         None,
     ),
+    "javascript: licence path": (
+        lambda p: change(p, "boroughs", lambda d: d["licenses"][0].update(path="javascript:alert(document.domain)")),
+        "datapackage.json",
+        "other schemes are refused",
+        None,
+        "licenses[0].path",
+    ),
+    "data: source path": (
+        lambda p: change(p, "boroughs", lambda d: d["sources"][0].update(path="data:text/html,<script>1</script>")),
+        "datapackage.json",
+        "other schemes are refused",
+        None,
+        "sources[0].path",
+    ),
+    "resource path read as a scheme": (
+        lambda p: (
+            lcpf(p).rename(lcpf(p).with_name("javascript:alert(1).csv")),
+            set_path(p, "boroughs", "lcpf-allocations", "javascript:alert(1).csv"),
+        ),
+        "datapackage.json",
+        "has a ':' in its first part",
+        None,
+        "path",
+    ),
+    "schema fields not a list": (
+        lambda p: change(p, "boroughs", lambda d: d["resources"][1]["schema"].update(fields={"name": "x"})),
+        "datapackage.json",
+        "list of 'fields'",
+        None,
+        "schema.fields",
+    ),
+    "misspelt key in x-totals": (
+        lambda p: change(
+            p,
+            "boroughs",
+            lambda d: d["resources"][2]["x-totals"].update(detial=d["resources"][2]["x-totals"].pop("detail")),
+        ),
+        "datapackage.json",
+        "lacks detail (found detial: misspelt?)",
+        None,
+        "x-totals",
+    ),
+    "misspelt key in x-identities": (
+        lambda p: change(
+            p,
+            "finance-2017-18",
+            lambda d: rename_key(
+                next(r for r in d["resources"] if "x-identities" in r)["x-identities"][0], "check", "chek"
+            ),
+        ),
+        "datapackage.json",
+        "lacks check (found chek: misspelt?)",
+        None,
+        "x-identities",
+    ),
+    "misspelt key in x-foreignKeys": (
+        lambda p: change(
+            p, "boroughs", lambda d: d["x-foreignKeys"][0].update(fileds=d["x-foreignKeys"][0].pop("fields"))
+        ),
+        "datapackage.json",
+        "lacks fields",
+        None,
+        "x-foreignKeys",
+    ),
+    "two boroughs with the same slug": (
+        lambda p: edit(pkgs_file(p, "areas", "areas.csv"), ",barnet,", ",barking-and-dagenham,"),
+        "areas.csv",
+        "must be unique",
+        4,
+        "slug",
+    ),
+    "full-width digits": (
+        lambda p: edit(lcpf(p), ",640000,", ",\uff16\uff14\uff10000,"),
+        "lcpf-allocations.csv",
+        "digits that are not 0-9",
+        2,
+        "allocation",
+    ),
+    "semicolon-separated file": (
+        lambda p: lcpf(p).write_text(lcpf(p).read_text().replace(",", ";")),
+        "lcpf-allocations.csv",
+        "separated by semicolons",
+        1,
+        None,
+    ),
+    "NUL byte": (
+        lambda p: lcpf(p).write_bytes(lcpf(p).read_bytes().replace(b"Barnet", b"Bar\x00net")),
+        "lcpf-allocations.csv",
+        "NUL byte",
+        3,
+        None,
+    ),
 }
+
+
+def rename_key(d: dict, old: str, new: str) -> None:
+    d[new] = d.pop(old)
+
+
+def change(pkgs, package, fn):
+    """Edit a package's descriptor as JSON."""
+    path = pkgs / package / "datapackage.json"
+    d = json.loads(path.read_text())
+    fn(d)
+    path.write_text(json.dumps(d))
 
 
 def pkgs_file(pkgs, package, name):
@@ -232,6 +336,7 @@ def test_bad_package_gives_one_clear_error(pkgs, case):
         load_catalog(pkgs)
     text = str(err.value)
     assert file_name in text and message in text, text
+    assert "\x00" not in text and len(text) < 1000, text  # printable and short, whatever the input
     assert err.value.row == row, text
     if field:
         assert err.value.field == field, text

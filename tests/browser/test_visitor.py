@@ -153,3 +153,11 @@ def test_no_wcag_violations_in_the_dark_scheme(browser, base_url, name):
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
     assert [v["id"] for v in result["violations"]] == []
     context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_link_is_a_web_address_or_a_page_of_the_site(visit, name):
+    """No address from data reaches a page as a link with another scheme (javascript:, data:, file: ...)."""
+    page = visit.open(PAGES[name])
+    protocols = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.protocol)")
+    assert protocols and set(protocols) <= {"http:", "https:", "mailto:"}, set(protocols)
