@@ -8,6 +8,7 @@ with the reason, never computed from the wrong months.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,6 +67,12 @@ class Indicators:
         v = self._index.get((area, indicator, measure, period or str(self.as_at)))
         return None if v is None or pd.isna(v) else float(v)
 
+    def series_for(self, indicator: str, area: str) -> pd.DataFrame:
+        """The monthly series of one indicator in one area (empty when the edition has none of its categories)."""
+        if not hasattr(self, "_series"):
+            self._series = {k: g for k, g in self.series.groupby(["indicator_id", "area_code"], sort=False)}
+        return self._series.get((indicator, area), self.series.iloc[0:0])
+
     def covers(self, quarter: Quarter) -> bool:
         return self.coverage[0] <= quarter.months[0] and quarter.end_month <= self.coverage[1]
 
@@ -93,15 +100,59 @@ def category_sets(definitions: pd.DataFrame, categories: pd.DataFrame) -> dict[s
     }
 
 
-def monthly_series(crime: pd.DataFrame, sets: dict[str, list[str]]) -> pd.DataFrame:
-    """Counts per indicator, area and month; London is every row of the file, BOROUGHS the boroughs alone."""
+def crime_types(categories: pd.DataFrame) -> pd.DataFrame:
+    """Every crime group (a major category) and every category in it, as crime types with their own page.
+
+    A group of one category is that category: it gets the group's page alone."""
+    rows = []
+    for major, group in categories.groupby("major", sort=True):
+        slug = slugify(major)
+        rows.append(
+            {
+                "type_id": f"crime:{slug}",
+                "slug": slug,
+                "title": major,
+                "kind": "group",
+                "group": slug,
+                "categories": group.category_id.tolist(),
+                "in_total": bool(group.in_total_offences.all()),
+            }
+        )
+        if len(group) > 1:
+            for c in group.sort_values("title").itertuples():
+                rows.append(
+                    {
+                        "type_id": f"crime:{c.category_id}",
+                        "slug": c.category_id,
+                        "title": c.title,
+                        "kind": "category",
+                        "group": slug,
+                        "categories": [c.category_id],
+                        "in_total": bool(c.in_total_offences),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def peer_code(group: str) -> str:
+    return f"X-PEER-{group}"
+
+
+def monthly_series(
+    crime: pd.DataFrame, sets: dict[str, list[str]], peers: dict[str, list[str]] | None = None
+) -> pd.DataFrame:
+    """Counts per indicator, area and month; London is every row of the file, BOROUGHS the boroughs alone, and
+    each peer group (X-PEER-...) the sum of its boroughs."""
     by_cat = crime.groupby(["area_code", "category_id", "month"], as_index=False)["count"].sum()
     is_borough = by_cat.area_code.isin(set(crime.loc[crime.area_kind == "borough", "area_code"]))
     london = by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=LONDON)
-    boroughs = (
-        by_cat[is_borough].groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=BOROUGHS)
-    )
-    by_cat = pd.concat([by_cat, london, boroughs], ignore_index=True)
+    aggregates = [london, sum_of(by_cat[is_borough], BOROUGHS)]
+    aggregates += [sum_of(by_cat[by_cat.area_code.isin(members)], peer_code(g)) for g, members in (peers or {}).items()]
+    by_cat = pd.concat([by_cat, *aggregates], ignore_index=True)
     months = sorted(crime["month"].unique())
     parts = []
     for ind, cats in sets.items():
@@ -115,6 +166,10 @@ def monthly_series(crime: pd.DataFrame, sets: dict[str, list[str]]) -> pd.DataFr
         .sort_values(["indicator_id", "area_code", "month"], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def sum_of(by_cat: pd.DataFrame, code: str) -> pd.DataFrame:
+    return by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=code)
 
 
 def pct(new, old):
@@ -138,7 +193,11 @@ def population_year(end: str, available: list[int]) -> tuple[int, int]:
 
 
 def quarter_stats(
-    series: pd.DataFrame, quarter: Quarter, population: pd.DataFrame | None, borough_codes: list[str]
+    series: pd.DataFrame,
+    quarter: Quarter,
+    population: pd.DataFrame | None,
+    borough_codes: list[str],
+    peers: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, tuple[int, int] | None]:
     end = quarter.end_month
     pop, years = None, None
@@ -147,37 +206,38 @@ def quarter_stats(
         pop = population[population.year == years[0]].set_index("area_code")["population"].astype(float)
         pop.loc[BOROUGHS] = pop.reindex(borough_codes).sum()
         pop.loc[LONDON] = pop.loc[BOROUGHS]  # London's rate: borough offences over borough residents
-    rows = []
-    for ind, part in series.groupby("indicator_id", sort=True):
-        wide = part.pivot(index="area_code", columns="month", values="count")
-        r12 = window_sum(wide, end, 12)
-        p12 = window_sum(wide, shift_month(end, -12), 12)
-        q = window_sum(wide, end, 3)
-        qly = window_sum(wide, shift_month(end, -12), 3)
-        base = r12.get(BOROUGHS, np.nan)
-        frame = pd.DataFrame(
-            {
-                "rolling_12m": r12,
-                "previous_12m": p12,
-                "change_12m": r12 - p12,
-                "pct_change_12m": pct(r12, p12),
-                "quarter": q,
-                "quarter_last_year": qly,
-                "change_quarter": q - qly,
-                "pct_change_quarter": pct(q, qly),
-            }
-        )
-        on_base = r12.where(frame.index != LONDON, base)
-        frame["rate_per_1000"] = on_base / pop.reindex(frame.index) * 1000 if pop is not None else np.nan
-        ranked_on = frame["rate_per_1000"] if pop is not None else frame["rolling_12m"]
-        frame["rank"] = ranked_on.reindex(borough_codes).rank(ascending=False, method="min").reindex(frame.index)
-        frame["share_of_london"] = (r12 / base * 100).where(frame.index.isin(borough_codes))
-        frame["non_borough_12m"] = (r12 - base).where(frame.index == LONDON)
-        long = frame.reset_index().melt(id_vars="area_code", var_name="measure", value_name="value")
-        rows.append(long.assign(indicator_id=ind))
-    out = pd.concat(rows, ignore_index=True)
+        for g, members in (peers or {}).items():
+            pop.loc[peer_code(g)] = pop.reindex(members).sum()
+    # One wide table for every indicator at once: rows (indicator, area), columns months.
+    wide = series.pivot(index=["indicator_id", "area_code"], columns="month", values="count")
+    r12 = window_sum(wide, end, 12)
+    p12 = window_sum(wide, shift_month(end, -12), 12)
+    q = window_sum(wide, end, 3)
+    qly = window_sum(wide, shift_month(end, -12), 3)
+    area = wide.index.get_level_values("area_code")
+    base = r12.xs(BOROUGHS, level="area_code").reindex(wide.index.get_level_values("indicator_id")).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "rolling_12m": r12,
+            "previous_12m": p12,
+            "change_12m": r12 - p12,
+            "pct_change_12m": pct(r12, p12),
+            "quarter": q,
+            "quarter_last_year": qly,
+            "change_quarter": q - qly,
+            "pct_change_quarter": pct(q, qly),
+        }
+    )
+    on_base = r12.where(area != LONDON, base)
+    frame["rate_per_1000"] = on_base / pop.reindex(area).to_numpy() * 1000 if pop is not None else np.nan
+    ranked_on = frame["rate_per_1000"] if pop is not None else frame["rolling_12m"]
+    is_borough = area.isin(borough_codes)
+    frame["rank"] = ranked_on.where(is_borough).groupby(level="indicator_id").rank(ascending=False, method="min")
+    frame["share_of_london"] = (r12 / base * 100).where(is_borough)
+    frame["non_borough_12m"] = (r12 - base).where(area == LONDON)
+    out = frame.reset_index().melt(id_vars=["indicator_id", "area_code"], var_name="measure", value_name="value")
     out["period"] = str(quarter)
-    out = out[out.area_code.isin(borough_codes + [LONDON, BOROUGHS])]
+    out = out[out.area_code.isin(borough_codes + [LONDON, BOROUGHS] + [peer_code(g) for g in peers or {}])]
     return out[["area_code", "indicator_id", "period", "measure", "value"]].sort_values(
         ["indicator_id", "area_code", "measure"], kind="stable"
     ).reset_index(drop=True), years
@@ -240,12 +300,16 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
     crime = crime[(crime.month >= cov[0]) & (crime.month <= cov[1])]  # incomplete edge months stay out
     defs = catalog.role("definitions")
     sets = category_sets(defs.frames["indicators"], defs.frames["categories"])
-    series = monthly_series(crime, sets)
+    types = crime_types(defs.frames["categories"])
+    sets.update(zip(types.type_id, types.categories, strict=True))
+    b = areas.boroughs(catalog)
+    peers = {g: m.area_code.tolist() for g, m in b[b.peer_group != ""].groupby("peer_group")}
+    series = monthly_series(crime, sets, peers)
     population = catalog.role("crime").frames.get("population")
     borough_codes = areas.borough_codes(catalog)
     parts, years = [], {}
     for q in dict.fromkeys((as_at, as_at.previous) + also):
-        stats, used = quarter_stats(series, q, population, borough_codes)
+        stats, used = quarter_stats(series, q, population, borough_codes, peers)
         parts.append(stats)
         if used:
             years[str(q)] = used

@@ -110,7 +110,7 @@ def render_site(model: Model) -> Site:
     for page_type in PAGE_TYPES:
         if page_type.build:
             page_type.build(r, model)
-    r.site.nav = [page_type.nav(model) for page_type in PAGE_TYPES]
+    r.site.nav = [entry for page_type in PAGE_TYPES if (entry := page_type.nav(model)) is not None]
     return r.site
 
 

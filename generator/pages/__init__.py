@@ -11,7 +11,7 @@ from .. import areas
 from ..compare import Changes, Previous
 from ..config import Config, Quarter
 from ..formats import number
-from ..indicators import Indicators
+from ..indicators import Indicators, crime_types
 from ..packages import Catalog
 
 
@@ -46,6 +46,15 @@ class Model:
     def priorities(self) -> pd.DataFrame:
         return self.frame("plan", "priorities").sort_values("order")
 
+    @cached_property
+    def crime_types(self) -> pd.DataFrame:
+        """Every crime group and category in the imported edition, each with a page (indicators.crime_types)."""
+        types = crime_types(self.frame("definitions", "categories"))
+        if not self.crime_included:
+            return types
+        present = set(self.frame("crime", "recorded-crime").category_id)
+        return types[[bool(present & set(cats)) for cats in types.categories]].reset_index(drop=True)
+
     @property
     def definitions(self) -> pd.DataFrame:
         return self.frame("definitions", "indicators")
@@ -75,6 +84,6 @@ def shown(
     period: Quarter | None = None,
 ) -> str:
     """A figure as printed on a page, or why it is missing (the data starts too late, or nothing to compare)."""
-    if value is None:
+    if value is None or pd.isna(value):
         return model.indicators.missing(measure, period)
     return number(value, digits, signed, suffix)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import charts
 from ..formats import csv_bytes, number
-from ..indicators import LONDON
+from ..indicators import LONDON, peer_code
 from . import Model, shown
 
 MEASURES = [
@@ -104,6 +104,65 @@ def indicator_cells(model: Model, row: dict) -> list[str]:
     ]
 
 
+def crime_type_table(model: Model, code: str, peer: str) -> pd.DataFrame:
+    """Every crime group and category for one borough, beside its peer group and London."""
+    ind = model.indicators
+    rows = []
+    for t in model.crime_types.itertuples():
+        row = {"crime_type": t.title, "kind": t.kind, "slug": t.slug}
+        for m in ("rolling_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank"):
+            row[m] = ind.value(code, t.type_id, m)
+        row["peer_group_rate_per_1000"] = ind.value(peer_code(peer), t.type_id, "rate_per_1000") if peer else None
+        row["peer_group_pct_change_12m"] = ind.value(peer_code(peer), t.type_id, "pct_change_12m") if peer else None
+        row["london_rate_per_1000"] = ind.value(LONDON, t.type_id, "rate_per_1000")
+        row["london_pct_change_12m"] = ind.value(LONDON, t.type_id, "pct_change_12m")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def crime_type_cells(model: Model, row: dict) -> list[str]:
+    return [
+        shown(model, row["rolling_12m"], "rolling_12m"),
+        shown(model, row["pct_change_12m"], "pct_change_12m", 1, True, "%"),
+        shown(model, row["pct_change_quarter"], "pct_change_quarter", 1, True, "%"),
+        shown(model, row["rate_per_1000"], "rate_per_1000", 1),
+        shown(model, row["rank"], "rank"),
+        shown(model, row["peer_group_rate_per_1000"], "rate_per_1000", 1),
+        shown(model, row["london_rate_per_1000"], "rate_per_1000", 1),
+    ]
+
+
+def crime_type_chart(model: Model, b, table: pd.DataFrame, source: str):
+    """One chart for every crime group: the borough's rate beside its peer group's and London's."""
+    groups = table[table.kind == "group"]
+    by_rate = model.indicators.rank_by == "rate"
+    if not by_rate or groups.empty:
+        return None
+    q = model.config.as_at
+    top = groups.sort_values("rate_per_1000", ascending=False).iloc[0]
+    summary = (
+        f"In {q.twelve_months}, {top.crime_type.lower()} had the highest rate of any crime group in {b.name}: "
+        f"{number(top.rate_per_1000, 1)} offences per 1,000 residents, against "
+        f"{number(top.peer_group_rate_per_1000, 1)} in {b.peer_group_title} and "
+        f"{number(top.london_rate_per_1000, 1)} in London."
+    )
+    return charts.bars(
+        f"{b.slug}-crime-groups",
+        f"Offences per 1,000 residents by crime group, {b.name}, {q.twelve_months}",
+        groups.crime_type.tolist(),
+        {
+            b.name: groups.rate_per_1000.tolist(),
+            b.peer_group_title or "Peer group": groups.peer_group_rate_per_1000.tolist(),
+            "London": groups.london_rate_per_1000.tolist(),
+        },
+        "Offences per 1,000 residents",
+        summary,
+        source,
+        q.twelve_months,
+        horizontal=True,
+    )
+
+
 def build(r, model: Model) -> None:
     lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")
     lcpf_rank = lcpf["allocation"].rank(ascending=False, method="min")
@@ -111,7 +170,7 @@ def build(r, model: Model) -> None:
     q_months = model.config.as_at.months
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code)
-        charts_out, rows = [], []
+        charts_out, rows, type_rows, type_chart = [], [], [], None
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in model.definitions[model.definitions.every_borough_page].indicator_id if i not in ids]
@@ -131,9 +190,21 @@ def build(r, model: Model) -> None:
             )
             for row in rows:
                 row["cells"] = indicator_cells(model, row)
-            ind, series = model.indicators, model.indicators.series
+            types = crime_type_table(model, b.code, b.peer_group)
+            r.site.files[f"boroughs/{b.slug}/crime-types.csv"] = csv_bytes(
+                types.assign(
+                    area=b.name,
+                    peer_group=b.peer_group_title,
+                    twelve_months=q.twelve_months,
+                    population=model.indicators.population_note(),
+                ),
+                counts=("rolling_12m", "rank"),
+            )
+            type_rows = [dict(row, cells=crime_type_cells(model, row)) for row in types.to_dict("records")]
+            type_chart = crime_type_chart(model, b, types, r.context["crime_source"])
+            ind = model.indicators
             for i in ids:
-                s = series[(series.indicator_id == i) & (series.area_code == b.code)]
+                s = ind.series_for(i, b.code)
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
                 title = model.definitions.set_index("indicator_id").loc[i, "title"]
@@ -153,6 +224,8 @@ def build(r, model: Model) -> None:
         r.page(
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
+            type_rows=type_rows,
+            type_chart=type_chart,
             b=b,
             prios=prios,
             rows=rows,

@@ -4,29 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formats import csv_bytes, fmt_pct
+from .. import tilemap
+from ..formats import csv_bytes
 from ..indicators import LONDON
 from . import Model, shown
-
-# Diverging, colour-blind safe (blue = fall, orange = rise), five steps.
-DIVERGING = [
-    (-15, "#2166ac", "#ffffff"),
-    (-5, "#92c5de", "#000000"),
-    (5, "#f7f7f7", "#000000"),
-    (15, "#f4a582", "#000000"),
-    (float("inf"), "#b2182b", "#ffffff"),
-]
-SEQUENTIAL = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
-SEQ_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff", "#ffffff"]
-
-
-def diverging(value):
-    if value is None or pd.isna(value):
-        return "#d9d9d9", "#000000"
-    for upper, fill, text in DIVERGING:
-        if value < upper:
-            return fill, text
-    return DIVERGING[-1][1:]
 
 
 def interpret(direction: str, pct) -> str:
@@ -43,35 +24,18 @@ def interpret(direction: str, pct) -> str:
 def tile_layers(model: Model) -> list[dict]:
     """One colouring of the map per indicator (12-month % change), plus LCPF allocations."""
     b = model.boroughs
+    q = model.config.as_at
     layers = []
     if model.crime_included:
         ind = model.indicators
         for d in model.definitions.itertuples():
             values = {code: ind.value(code, d.indicator_id, "pct_change_12m") for code in b.code}
-            layers.append(
-                {
-                    "id": d.indicator_id,
-                    "label": f"{d.title}: change over 12 months",
-                    "values": {c: (fmt_pct(v), *diverging(v)) for c, v in values.items()},
-                }
-            )
+            label = f"{d.title}: {q.twelve_months} against {q.year_earlier().twelve_months}"
+            layers.append(tilemap.change_layer(d.indicator_id, label, values))
     allocations = model.frame("boroughs", "lcpf-allocations")
     lcpf = allocations.set_index("borough_code")["allocation"]
-    ranks = lcpf.rank(method="first")
-    layers.append(
-        {
-            "id": "lcpf",
-            "label": f"London Crime Prevention Fund {allocations.financial_year.iloc[0]} allocation",
-            "values": {
-                c: (
-                    f"£{lcpf[c]:,.0f}",
-                    SEQUENTIAL[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))],
-                    SEQ_TEXT[min(4, int((ranks[c] - 1) * 5 // len(lcpf)))],
-                )
-                for c in b.code
-            },
-        }
-    )
+    label = f"London Crime Prevention Fund {allocations.financial_year.iloc[0]} allocation"
+    layers.append(tilemap.quintile_layer("lcpf", label, {c: lcpf.get(c) for c in b.code}, 0, "£"))
     return layers
 
 
@@ -132,6 +96,9 @@ def build(r, model: Model) -> None:
     r.page(
         "index.md",
         "home.md.j2",
+        crime_groups=model.crime_types[model.crime_types.kind == "group"].to_dict("records")
+        if model.crime_included
+        else [],
         headline=headline,
         non_borough=non_borough,
         published=grouped,

@@ -26,9 +26,8 @@ def build(r, model: Model) -> None:
         defs = model.definitions[model.definitions.priority_id == p.priority_id]
         indicators = []
         if model.crime_included:
-            series = model.indicators.series
             for d in defs.itertuples():
-                s = series[(series.indicator_id == d.indicator_id) & (series.area_code == LONDON)]
+                s = model.indicators.series_for(d.indicator_id, LONDON)
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
                 c = charts.trend(

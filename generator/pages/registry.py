@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import Model, boroughs, catalogue, changes, finance, home, milestones, priorities, quality
+from . import Model, boroughs, catalogue, changes, crimes, finance, glossary, home, milestones, priorities, quality
 
 
 @dataclass(frozen=True)
 class PageType:
     name: str
     build: Callable | None  # writes the pages; None for hand-written pages in docs/
-    nav: Callable[[Model], object]  # its entry in the navigation: a page, or a section of pages
+    nav: Callable[[Model], object]  # its entry in the navigation: a page, a section, or None (listed elsewhere)
 
 
 PAGE_TYPES = (
@@ -28,6 +28,18 @@ PAGE_TYPES = (
         lambda m: {
             "Boroughs": ["boroughs/index.md"] + [f"boroughs/{s}.md" for s in m.boroughs.sort_values("name").slug]
         },
+    ),
+    PageType(
+        "crimes",
+        crimes.build,
+        lambda m: (
+            {
+                "Crimes": ["crimes/index.md"]
+                + [f"crimes/{t.slug}.md" for t in m.crime_types.itertuples() if t.kind == "group"]
+            }
+            if m.crime_included
+            else None
+        ),
     ),
     PageType(
         "priorities",
@@ -41,5 +53,6 @@ PAGE_TYPES = (
     ),
     PageType("quality", quality.build, lambda m: "quality.md"),
     PageType("changes", changes.build, lambda m: "changes.md"),
-    PageType("about", None, lambda m: {"About": ["about.md", "methodology.md", "accessibility.md"]}),
+    PageType("glossary", glossary.build, lambda m: None),  # listed under About
+    PageType("about", None, lambda m: {"About": ["about.md", "methodology.md", "glossary.md", "accessibility.md"]}),
 )

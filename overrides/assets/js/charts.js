@@ -59,11 +59,9 @@
         var value = tile.querySelector(".tile-value");
         if (value) value.textContent = parts[0];
       });
-      var legend = document.getElementById("tilemap-legend");
-      if (legend) {
-        legend.textContent = select.options[select.selectedIndex].text + ". " +
-          (layer === "lcpf" ? "Darker: larger allocation." : "Blue: fewer offences than a year earlier; orange and red: more.");
-      }
+      document.querySelectorAll(".tilemap-key").forEach(function (key) {
+        key.hidden = key.getAttribute("data-layer") !== layer;
+      });
     });
   }
 

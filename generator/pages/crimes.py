@@ -1,0 +1,142 @@
+"""One page per crime group and category: every borough compared (table, ranked chart, map) and London's trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts, tilemap
+from ..formats import csv_bytes
+from ..indicators import LONDON
+from . import Model, shown
+
+MEASURES = ("rolling_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank")
+
+
+def borough_table(model: Model, type_id: str) -> pd.DataFrame:
+    """Every borough on one crime type, with the periods each column covers."""
+    ind, q = model.indicators, model.config.as_at
+    b = model.boroughs.sort_values("name")
+    table = pd.DataFrame(
+        {
+            "borough": b.name.to_numpy(),
+            "code": b.code.to_numpy(),
+            "slug": b.slug.to_numpy(),
+            "peer_group": b.peer_group_title.to_numpy(),
+        }
+    )
+    for m in MEASURES:
+        table[m] = pd.Series([ind.value(c, type_id, m) for c in b.code], dtype=float).to_numpy()
+    return table.assign(
+        twelve_months=q.twelve_months,
+        previous_twelve_months=q.year_earlier().twelve_months,
+        quarter=q.span,
+        quarter_a_year_earlier=q.year_earlier().span,
+        population=ind.population_note(),
+        rank_by=ind.rank_by,
+    )
+
+
+def build(r, model: Model) -> None:
+    if not model.crime_included:
+        return
+    ind, q = model.indicators, model.config.as_at
+    types = model.crime_types
+    by_rate = ind.rank_by == "rate"
+    measure, unit = ("rate_per_1000", "Offences per 1,000 residents") if by_rate else ("rolling_12m", "Offences")
+    london = r.context["london"]
+    for t in types.itertuples():
+        table = borough_table(model, t.type_id)
+        r.site.files[f"crimes/{t.slug}/boroughs.csv"] = csv_bytes(
+            table.drop(columns="slug"), counts=("rolling_12m", "rank")
+        )
+        ranked = table.dropna(subset=[measure]).sort_values(measure, ascending=False)
+        charts_out = []
+        if len(ranked):
+            top, bottom = ranked.iloc[0], ranked.iloc[-1]
+            digits = 1 if by_rate else 0
+            summary = (
+                f"{t.title}, {q.twelve_months}: {top.borough} has the highest "
+                f"{'rate' if by_rate else 'number of offences'} ({shown(model, top[measure], measure, digits)}) "
+                f"and {bottom.borough} the lowest ({shown(model, bottom[measure], measure, digits)})."
+            )
+            charts_out.append(
+                charts.bars(
+                    f"crime-{t.slug}-boroughs",
+                    f"{t.title}: {unit.lower()} by borough, {q.twelve_months}",
+                    ranked.borough.tolist(),
+                    {unit: ranked[measure].tolist()},
+                    unit,
+                    summary,
+                    r.context["crime_source"],
+                    q.twelve_months,
+                    horizontal=True,
+                )
+            )
+        s = ind.series_for(t.type_id, LONDON)
+        if not s.empty:
+            charts_out.append(
+                charts.trend(
+                    f"crime-{t.slug}-london",
+                    t.title,
+                    london,
+                    s,
+                    charts.PALETTE[0],
+                    q.months,
+                    ind.value(LONDON, t.type_id, "quarter"),
+                    ind.value(LONDON, t.type_id, "quarter_last_year"),
+                    r.context["crime_source"],
+                )
+            )
+        layer = tilemap.quintile_layer(
+            f"crime-{t.slug}",
+            f"{t.title}: {unit.lower()}, {q.twelve_months}",
+            dict(zip(table.code, table[measure], strict=True)),
+            1 if by_rate else 0,
+        )
+        rows = [
+            {
+                "b": x,
+                "cells": [
+                    shown(model, x.rolling_12m, "rolling_12m"),
+                    shown(model, x.pct_change_12m, "pct_change_12m", 1, True, "%"),
+                    shown(model, x.pct_change_quarter, "pct_change_quarter", 1, True, "%"),
+                    shown(model, x.rate_per_1000, "rate_per_1000", 1),
+                    shown(model, x.rank, "rank"),
+                ],
+            }
+            for x in table.itertuples()
+        ]
+        related = types[(types.group == t.group) & (types.type_id != t.type_id)].to_dict("records")
+        r.page(
+            f"crimes/{t.slug}.md",
+            "crime.md.j2",
+            t=t,
+            rows=rows,
+            charts=charts_out,
+            layers=[layer],
+            tiles=model.boroughs.sort_values(["tile_row", "tile_col"]).to_dict("records"),
+            related=related,
+            london_cells=[
+                shown(model, ind.value(LONDON, t.type_id, m), m, d, sg, sf)
+                for m, d, sg, sf in (
+                    ("rolling_12m", 0, False, ""),
+                    ("pct_change_12m", 1, True, "%"),
+                    ("pct_change_quarter", 1, True, "%"),
+                    ("rate_per_1000", 1, False, ""),
+                )
+            ],
+            population_note=ind.population_note(),
+            by_rate=by_rate,
+        )
+    groups = []
+    for g in types[types.kind == "group"].itertuples():
+        members = types[(types.group == g.slug) & (types.kind == "category")]
+        groups.append(
+            {
+                "g": g,
+                "categories": members.to_dict("records"),
+                "offences": shown(model, ind.value(LONDON, g.type_id, "rolling_12m"), "rolling_12m"),
+                "change": shown(model, ind.value(LONDON, g.type_id, "pct_change_12m"), "pct_change_12m", 1, True, "%"),
+            }
+        )
+    r.page("crimes/index.md", "crimes.md.j2", groups=groups)
