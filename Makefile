@@ -27,13 +27,15 @@ fetch-sources: $(BIN)/.installed
 
 # Imports recorded crime: CRIME_SOURCE (a URL or file of any edition of the Met's borough or ward file), else
 # what fetch-sources got, else the committed snapshot. Rates: POPULATION_SOURCE (POPULATION_YEAR when the file
-# has no year column), else the shared copy of the ONS mid-2019 estimates when it is there.
+# has no year column), else the shared copy of the ONS mid-2019 estimates when it is there. WARD_SOURCE, an
+# edition of the ward-level file, adds ward pages where it covers the reporting quarter.
 import: $(BIN)/.installed
 	@crime="$$CRIME_SOURCE"; pop="$$POPULATION_SOURCE"; year="$$POPULATION_YEAR"; \
 	if [ -z "$$crime" ] && [ -f "$(SOURCES)/crime.csv" ]; then crime="$(SOURCES)/crime.csv"; fi; \
 	if [ -z "$$pop" ] && [ -f "$(SOURCES)/population.csv" ]; then pop="$(SOURCES)/population.csv"; fi; \
 	if [ -z "$$pop" ] && [ -n "$(SHARED_POPULATION)" ]; then pop="$(SHARED_POPULATION)"; year=2019; fi; \
-	$(BIN)/transparency import-crime $${crime:+"$$crime"} $${pop:+--population "$$pop"} $${year:+--population-year "$$year"}
+	$(BIN)/transparency import-crime $${crime:+"$$crime"} $${pop:+--population "$$pop"} $${year:+--population-year "$$year"} \
+	  $${WARD_SOURCE:+--wards "$$WARD_SOURCE"}
 
 # Builds the complete site, recorded crime included, for AS_AT (a quarter such as 2017Q2, or latest) or the
 # quarter set in pyproject.toml.

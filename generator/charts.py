@@ -29,6 +29,7 @@ class Chart:
     source: str
     period: str
     notes: list[str] = field(default_factory=list)
+    unit: str = ""
 
 
 def colour_for(key: str, keys: list[str]) -> str:
@@ -127,7 +128,7 @@ def trend(
         ),
     }
     period = f"{month_name(s.month.iloc[0])} to {month_name(s.month.iloc[-1])}"
-    return Chart(chart_id, f"{title}, {area_name}", fig, data, summary, source, period)
+    return Chart(chart_id, f"{title}, {area_name}", fig, data, summary, source, period, unit="offences per month")
 
 
 def bars(
@@ -159,7 +160,7 @@ def bars(
         lay["yaxis"] = {"automargin": True, "autorange": "reversed"}
         lay["height"] = max(360, 28 * len(categories) + 120)
         lay["hovermode"] = "y unified"
-    return Chart(chart_id, title, {"data": traces, "layout": lay}, data, summary, source, period)
+    return Chart(chart_id, title, {"data": traces, "layout": lay}, data, summary, source, period, unit=unit)
 
 
 def waterfall(
@@ -197,4 +198,4 @@ def waterfall(
     lay["yaxis"].update(rangemode="normal", range=[min(levels) - pad, max(levels) + pad])
     lay["xaxis"].update(tickangle=-30, automargin=True)
     lay["hovermode"] = "closest"
-    return Chart(chart_id, title, {"data": [trace], "layout": lay}, data, summary, source, period)
+    return Chart(chart_id, title, {"data": [trace], "layout": lay}, data, summary, source, period, unit=unit)

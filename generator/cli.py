@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -94,6 +95,11 @@ def parser() -> argparse.ArgumentParser:
         "year (the mid-year of each estimate); several years may be given",
     )
     i.add_argument(
+        "--wards",
+        help="an edition of the Met's ward-level file (URL or path), for ward pages beside a "
+        "borough-level file; a ward-level file given as SOURCE makes ward pages by itself",
+    )
+    i.add_argument(
         "--population-year", type=int, help="the mid-year of the estimates, for a population file with no year column"
     )
     add_settings(i, "import-crime")
@@ -151,6 +157,12 @@ def write(args, config) -> int:
         catalog = load_catalog(config.datapackages, cache=config.validated)
         path = import_crime(source, config.imported / "recorded-crime", catalog, args.population, args.population_year)
         print(f"Imported recorded crime to {path.parent}")
+        wards = config.imported / config.datasets["wards"]
+        if args.wards:
+            path = import_crime(args.wards, wards, catalog, name=config.datasets["wards"], level="ward")
+            print(f"Imported ward-level crime to {path.parent}")
+        elif wards.exists():  # an earlier --wards import would sit beside a different edition
+            shutil.rmtree(wards)
         return 0
     if args.command == "build":
         from .site import build, clean_stale

@@ -146,6 +146,7 @@ SETTINGS = (
             "definitions": "indicator-definitions",
             "documents": "source-documents",
             "crime": "recorded-crime",
+            "wards": "recorded-crime-wards",
         },
         "which package plays each role the pages read (a new year's finance package is a new name here)",
         "table",

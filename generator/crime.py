@@ -630,9 +630,17 @@ def snapshot_source(source: str) -> tuple[str, dict] | None:
 
 
 def import_crime(
-    source: str, out_dir: Path, catalog: Catalog, population: str | None = None, population_year: int | None = None
+    source: str,
+    out_dir: Path,
+    catalog: Catalog,
+    population: str | None = None,
+    population_year: int | None = None,
+    name: str = "recorded-crime",
+    level: str | None = None,
 ) -> Path:
-    """Write the tidy recorded-crime package to out_dir, replacing the previous one only when the import succeeded."""
+    """Write the tidy recorded-crime package to out_dir, replacing the previous one only when the import succeeded.
+
+    ``level`` ("ward"), when given, is the level the file must be at."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.parent.glob(".import-*"):  # left by an import that was killed
@@ -644,7 +652,10 @@ def import_crime(
         path = Path(snap[0]) if snap else fetch(source, tmp)
         raw = path.read_bytes()
         t = tidy(read_text(path, source), source, defs)
-        level = "ward" if not t.wards.empty else "borough"
+        found = "ward" if not t.wards.empty else "borough"
+        if level and found != level:
+            raise DataError(f"this is a {found}-level file; a {level}-level file is needed here", path=source)
+        level = found
         provenance = (
             snap[1]
             if snap
@@ -724,7 +735,7 @@ def import_crime(
                 }
             )
         descriptor = {
-            "name": "recorded-crime",
+            "name": name,
             "title": "Recorded crime in London by borough and month",
             "description": f"Imported from the Met's {level}-level crime file ({provenance['edition']}): "
             f"{len(t.crime):,} rows.",

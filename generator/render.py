@@ -96,6 +96,34 @@ def environment() -> Environment:
     return env
 
 
+LICENCE = "Open Government Licence v3.0"
+
+
+def chart_metadata(chart: Chart, context: dict, folder: str) -> dict:
+    """What a chart's CSV needs to be reused: title, source, period, units, definitions, licence and a citation."""
+    page = f"{context['site_url']}{folder}"
+    permalink = f"{page}#figure-{chart.chart_id}"
+    citation = (
+        f"{context['site_name']}, \u201c{chart.title}\u201d, {permalink} (data: {chart.period}; source: "
+        f"{chart.source}; {LICENCE})."
+    )
+    return {
+        "title": chart.title,
+        "source": chart.source,
+        "period": chart.period,
+        "unit": chart.unit,
+        "definitions": chart.notes,
+        "summary": chart.summary,
+        "licence": LICENCE,
+        "page": page,
+        "permalink": permalink,
+        "csv": f"{page}{chart.chart_id}.csv",
+        "citation": citation,
+        "columns": list(chart.data.columns),
+        "publisher": context["site_name"],
+    }
+
+
 class Renderer:
     """Renders page templates and collects their chart payloads and CSVs into a Site."""
 
@@ -108,9 +136,14 @@ class Renderer:
         if chart.chart_id in self.site.chart_ids:  # ids name the CSVs and anchors: they must be unique
             raise ValueError(f"chart id {chart.chart_id} used twice")
         self.site.chart_ids.add(chart.chart_id)
-        self.site.files[f"{page_folder(path)}{chart.chart_id}.csv"] = csv_bytes(chart.data)
+        folder = page_folder(path)
+        self.site.files[f"{folder}{chart.chart_id}.csv"] = csv_bytes(chart.data)
+        meta = chart_metadata(chart, self.context, folder)
+        self.site.files[f"{folder}{chart.chart_id}.metadata.json"] = (
+            json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        ).encode("utf-8")
         html = self.env.get_template("_chart.html.j2").render(
-            c=chart, csv=f"{chart.chart_id}.csv", rows=chart.data.to_dict("records")
+            c=chart, csv=f"{chart.chart_id}.csv", meta=meta, rows=chart.data.to_dict("records")
         )
         self.site.blocks.setdefault(path, {})[chart.chart_id] = html
         return Markup(f'<div data-block="{chart.chart_id}"></div>')

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import areas, checks, compare, indicators, reconcile
+from . import areas, checks, compare, indicators, reconcile, wards
 from .config import Config
 from .formats import month_range
 from .mkdocs_plugin import BLOCKS_SUFFIX, NAV_FILE
@@ -65,7 +65,11 @@ def context(config: Config, model: Model) -> dict:
         "coverage": month_range(*model.indicators.coverage) if model.crime_included else "",
         "documents_dated": f"source documents dated {dates[0][:7]} to {dates[-1][:7]}",
         "crime_source": crime_source(model.catalog),
+        "crime_edition": model.catalog.role("crime").descriptor["sources"][0].get("edition", "")
+        if model.crime_included
+        else "",
         "site_url": config.site_url.rstrip("/") + "/",
+        "site_name": "London Policing Transparency",
         "priority_titles": pri,
         "cite": model.cite_row,
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
@@ -100,6 +104,10 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
         previous=previous,
         changes=compare.compare(previous, catalog),
     )
+    if ind is not None:
+        categories = catalog.role("definitions").frames["categories"]
+        total = categories.loc[categories.in_total_offences.astype(bool), "category_id"].tolist()
+        model.wards = wards.compute(catalog, model.crime_types, config.as_at, total)
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 

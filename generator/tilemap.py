@@ -16,7 +16,7 @@ DIVERGING = [
     (float("inf"), "#b2182b", "#ffffff"),
 ]
 SEQUENTIAL = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]  # viridis: light = low, dark = high
-SEQ_TEXT = ["#000000", "#000000", "#ffffff", "#ffffff", "#ffffff"]
+SEQ_TEXT = ["#000000", "#000000", "#000000", "#ffffff", "#ffffff"]  # each 4.5:1 or more on its fill
 
 
 def missing(v) -> bool:

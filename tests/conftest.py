@@ -26,7 +26,7 @@ EDITIONS = {
 }
 
 # Tests that build a whole site or drive Chromium; `make test-fast` leaves them out.
-BUILD_FIXTURES = {"built_site", "small_site", "published", "archive", "edition"}
+BUILD_FIXTURES = {"built_site", "small_site", "published", "archive", "edition", "ward_site"}
 
 
 def pytest_collection_modifyitems(items):
@@ -129,3 +129,21 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture(scope="session")
+def ward_site(tmp_path_factory, catalog):
+    """A whole site from the real ward-level file alone (boroughs counted from their wards), at its latest quarter."""
+    import socket
+
+    from generator.site import build
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    tmp = tmp_path_factory.mktemp("wardsite")
+    ward_file = SHARED / "MPS Ward Level Crime (most recent 24 months).csv"
+    import_crime(str(ward_file), tmp / "imported" / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
+    cfg = config_for(tmp, imported=tmp / "imported", as_at="latest", site_url=f"http://127.0.0.1:{port}/")
+    report = build(cfg)
+    return cfg.site_dir, report, port

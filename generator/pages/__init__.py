@@ -13,6 +13,7 @@ from ..config import Config, Quarter
 from ..formats import number
 from ..indicators import Indicators, crime_types
 from ..packages import Catalog
+from ..wards import Wards
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Model:
     epoch: str = "0"  # SOURCE_DATE_EPOCH of this build
     previous: Previous | None = None  # the previous quarter as published
     changes: Changes | None = None
+    wards: Wards | None = None  # ward figures, when ward data covers the reporting quarter
 
     @property
     def crime_included(self) -> bool:

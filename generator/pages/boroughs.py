@@ -8,6 +8,7 @@ from .. import charts
 from ..formats import csv_bytes, number
 from ..indicators import LONDON, peer_code
 from . import Model, shown
+from .wards import borough_wards
 
 MEASURES = [
     "rolling_12m",
@@ -170,7 +171,7 @@ def build(r, model: Model) -> None:
     q_months = model.config.as_at.months
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code)
-        charts_out, rows, type_rows, type_chart = [], [], [], None
+        charts_out, rows, type_rows, type_chart, ward_list = [], [], [], None, []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in model.definitions[model.definitions.every_borough_page].indicator_id if i not in ids]
@@ -202,6 +203,9 @@ def build(r, model: Model) -> None:
             )
             type_rows = [dict(row, cells=crime_type_cells(model, row)) for row in types.to_dict("records")]
             type_chart = crime_type_chart(model, b, types, r.context["crime_source"])
+            ward_list, ward_csv = borough_wards(model, b.code)
+            if ward_csv is not None:
+                r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
             ind = model.indicators
             for i in ids:
                 s = ind.series_for(i, b.code)
@@ -225,6 +229,7 @@ def build(r, model: Model) -> None:
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
             type_rows=type_rows,
+            ward_list=ward_list,
             type_chart=type_chart,
             b=b,
             prios=prios,

@@ -10,7 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import Model, boroughs, catalogue, changes, crimes, finance, glossary, home, milestones, priorities, quality
+from . import (
+    Model,
+    boroughs,
+    catalogue,
+    changes,
+    crimes,
+    finance,
+    glossary,
+    home,
+    milestones,
+    priorities,
+    quality,
+    wards,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,9 @@ PAGE_TYPES = (
             else None
         ),
     ),
+    # Ward pages are reached from their borough, the ward list and search: the navigation lists sections, never
+    # every ward, so a page's size does not grow with the number of wards.
+    PageType("wards", wards.build, lambda m: {"Wards": ["wards/index.md"]} if m.wards is not None else None),
     PageType(
         "priorities",
         priorities.build,

@@ -16,6 +16,9 @@ PAGES = {
     "finance": "finance/",
     "milestones": "milestones/",
     "dataset": "data/boroughs/",
+    "crime": "crimes/burglary/",
+    "crimes": "crimes/",
+    "glossary": "glossary/",
 }
 
 
@@ -33,7 +36,7 @@ def wait_for_charts(page):
 def test_page_renders_every_chart_without_errors_or_third_parties(visit, name):
     page = visit.open(PAGES[name])
     count = wait_for_charts(page)
-    if name in ("home", "dataset"):
+    if name in ("home", "dataset", "crimes", "glossary"):
         assert count == 0
     else:
         assert count >= 1
@@ -90,7 +93,7 @@ def test_every_download_link_resolves_and_csvs_have_the_advertised_columns(visit
     # each chart's CSV has exactly the columns of the data table shown under it
     for fig in page.locator("figure.chart-figure").all():
         shown = fig.locator("thead th").evaluate_all("els => els.map(e => e.textContent)")
-        resp = page.request.get(fig.locator("a[download]").evaluate("e => e.href"))
+        resp = page.request.get(fig.locator("a[download][href$='.csv']").evaluate("e => e.href"))
         assert next(csv.reader(io.StringIO(resp.text()))) == shown
 
 
@@ -161,3 +164,25 @@ def test_every_link_is_a_web_address_or_a_page_of_the_site(visit, name):
     page = visit.open(PAGES[name])
     protocols = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.protocol)")
     assert protocols and set(protocols) <= {"http:", "https:", "mailto:"}, set(protocols)
+
+
+@pytest.mark.parametrize(
+    "query, target", [("Shoplifting", "crimes/shoplifting/"), ("Bicycle theft", "crimes/bicycle-theft/")]
+)
+def test_a_crime_type_is_the_first_result_for_its_name(visit, query, target):
+    page = visit.open("")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    first = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")[0]
+    assert target in first, first
+
+
+def test_a_crime_table_sorts_by_a_column(visit):
+    page = visit.open(PAGES["crime"])
+    table = page.locator("table.sortable").first
+    table.locator("thead th button").nth(4).click()  # rate per 1,000
+    table.locator("thead th button").nth(4).click()  # descending
+    ranks = table.locator("tbody tr td:nth-child(6)").all_inner_texts()
+    assert ranks[:3] == ["1", "2", "3"]
+    assert table.locator("thead th").nth(4).get_attribute("aria-sort") == "descending"

@@ -65,6 +65,40 @@
     });
   }
 
+  // Tables marked "sortable": each column heading becomes a button that sorts the rows by that column
+  // (numbers as numbers, "n/a" and text after them), and says so with aria-sort.
+  function sortKey(cell) {
+    var text = cell.textContent.trim();
+    var n = parseFloat(text.replace(/[,%+£]/g, ""));
+    return isNaN(n) ? [1, text.toLowerCase()] : [0, n];
+  }
+
+  function wireSortable() {
+    document.querySelectorAll("table.sortable").forEach(function (table) {
+      if (table.dataset.wired) return;
+      table.dataset.wired = "true";
+      var heads = table.querySelectorAll("thead th");
+      heads.forEach(function (th, col) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort-button";
+        while (th.firstChild) button.appendChild(th.firstChild);
+        th.appendChild(button);
+        button.addEventListener("click", function () {
+          var ascending = th.getAttribute("aria-sort") !== "ascending";
+          heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+          var body = table.tBodies[0];
+          Array.from(body.rows).sort(function (a, b) {
+            var x = sortKey(a.cells[col]), y = sortKey(b.cells[col]);
+            var order = x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
+            return ascending ? order : -order;
+          }).forEach(function (row) { body.appendChild(row); });
+        });
+      });
+    });
+  }
+
   function wireFilters() {
     var form = document.getElementById("milestone-filters");
     if (!form || form.dataset.wired) return;
@@ -99,6 +133,7 @@
     renderCharts();
     wireTileMap();
     wireFilters();
+    wireSortable();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

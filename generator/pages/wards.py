@@ -1,0 +1,111 @@
+"""One page per ward, when ward-level data covers the reporting quarter, and the list of wards."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts
+from ..formats import csv_bytes, month_range
+from . import Model, shown
+
+
+def ward_rows(model: Model, stats: pd.DataFrame) -> list[dict]:
+    return [
+        dict(
+            x,
+            cells=[
+                shown(model, x["rolling_12m"], "rolling_12m"),
+                shown(model, x["pct_change_12m"], "pct_change_12m", 1, True, "%"),
+                shown(model, x["pct_change_quarter"], "pct_change_quarter", 1, True, "%"),
+                f"{shown(model, x['rank_in_area'], 'rank')} of {x['wards_in_area']}",
+            ],
+        )
+        for x in stats.to_dict("records")
+    ]
+
+
+def build(r, model: Model) -> None:
+    w = model.wards
+    if w is None:
+        return
+    q = model.config.as_at
+    areas = model.frame("areas", "areas").set_index("area_code")
+    titles = dict(zip(model.crime_types.type_id, model.crime_types.title, strict=True)) | {"total": "All offences"}
+    slugs = dict(zip(model.crime_types.type_id, model.crime_types.slug, strict=True))
+    stats = w.stats.assign(crime_type=w.stats.type_id.map(titles), crime_slug=w.stats.type_id.map(slugs))
+    by_ward = dict(tuple(stats.groupby("ward_code")))
+    monthly = dict(tuple(w.monthly.groupby("ward_code")))
+    source = r.context["crime_source"]
+    for ward in w.wards.itertuples():
+        area = areas.loc[ward.area_code]
+        mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
+        mine = pd.concat([mine[mine.type_id == "total"], mine[mine.type_id != "total"].sort_values("crime_type")])
+        folder = f"wards/{ward.slug}"
+        r.site.files[f"{folder}/crime-groups.csv"] = csv_bytes(
+            mine.drop(columns=["crime_slug"]).assign(
+                ward=ward.ward_name, area=area["name"], twelve_months=q.twelve_months, quarter_months=q.span
+            ),
+            counts=("rolling_12m", "previous_12m", "quarter", "quarter_last_year", "rank_in_area"),
+        )
+        s = monthly.get(ward.ward_code)
+        chart = None
+        if s is not None and len(s):
+            total = mine[mine.type_id == "total"].iloc[0] if (mine.type_id == "total").any() else None
+            chart = charts.trend(
+                f"ward-{ward.slug}",
+                "All offences",
+                ward.ward_name,
+                s,
+                charts.PALETTE[0],
+                q.months,
+                None if total is None else total.quarter,
+                None if total is None else total.quarter_last_year,
+                source,
+            )
+        r.page(
+            f"{folder}.md",
+            "ward.md.j2",
+            ward=ward,
+            area=area,
+            is_borough=area["level"] == "borough",
+            rows=ward_rows(model, mine),
+            trend=chart,
+            ward_coverage=month_range(*w.coverage),
+        )
+    listing = w.wards.merge(stats[stats.type_id == "total"], on=["ward_code", "area_code"], how="left")
+    listing["area_name"] = listing.area_code.map(areas["name"])
+    r.page(
+        "wards/index.md",
+        "wards.md.j2",
+        areas=[
+            {"name": n, "wards": g.sort_values("ward_name").to_dict("records")}
+            for n, g in listing.groupby("area_name", sort=True)
+        ],
+    )
+
+
+def borough_wards(model: Model, code: str) -> tuple[list[dict], bytes | None]:
+    """A borough's wards, for its page: rows and the CSV."""
+    w = model.wards
+    if w is None:
+        return [], None
+    total = w.stats[(w.stats.type_id == "total") & (w.stats.area_code == code)]
+    table = w.wards[w.wards.area_code == code].merge(total, on=["ward_code", "area_code"]).sort_values("ward_name")
+    q = model.config.as_at
+    data = csv_bytes(
+        table[
+            [
+                "ward_code",
+                "ward_name",
+                "rolling_12m",
+                "previous_12m",
+                "pct_change_12m",
+                "quarter",
+                "quarter_last_year",
+                "pct_change_quarter",
+                "rank_in_area",
+            ]
+        ].assign(twelve_months=q.twelve_months, quarter_months=q.span),
+        counts=("rolling_12m", "previous_12m", "quarter", "quarter_last_year", "rank_in_area"),
+    )
+    return ward_rows(model, table), data

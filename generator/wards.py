@@ -1,0 +1,83 @@
+"""Ward figures: each ward's crime groups over the reporting quarter, and its rank within its borough.
+
+Wards come from a ward-level edition of the Met's file (imported as the crime source, or beside a borough file
+with --wards). There is no ward population here, so wards are compared by counts, within their own borough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .config import Quarter
+from .indicators import pct, shift_month, slugify, window_sum
+from .packages import Catalog
+
+TOTAL = "total"  # every category counted in total notifiable offences
+
+
+@dataclass
+class Wards:
+    wards: pd.DataFrame  # ward_code, ward_name, area_code, slug
+    stats: pd.DataFrame  # ward_code, type_id, rolling_12m, previous_12m, pct_change_12m, quarter, ..., rank_in_area
+    monthly: pd.DataFrame  # ward_code, month, count (total offences)
+    coverage: tuple[str, str]
+
+
+def ward_package(catalog: Catalog):
+    """The package holding ward-level rows: the ward import, else the crime import when it is a ward file."""
+    for role in ("wards", "crime"):
+        if catalog.has(role) and "wards" in catalog.role(role).frames:
+            return catalog.role(role)
+    return None
+
+
+def compute(catalog: Catalog, types: pd.DataFrame, as_at: Quarter, total_categories: list[str]) -> Wards | None:
+    """Figures for every ward, or None when no ward data covers the reporting quarter."""
+    pkg = ward_package(catalog)
+    if pkg is None:
+        return None
+    cov = pkg.descriptor["x-coverage"]
+    coverage = (cov["first_month"], cov["last_month"])
+    if not (coverage[0] <= as_at.months[0] and as_at.end_month <= coverage[1]):
+        return None
+    crime = pkg.frames["recorded-crime"]
+    crime = crime[(crime.ward_code != "") & (crime.month >= coverage[0]) & (crime.month <= coverage[1])]
+    groups = types[types.kind == "group"]
+    type_of = {c: t for t, cats in zip(groups.type_id, groups.categories, strict=True) for c in cats}
+    by_type = (
+        crime.assign(type_id=crime.category_id.map(type_of)).groupby(["ward_code", "type_id", "month"])["count"].sum()
+    )
+    total = crime[crime.category_id.isin(total_categories)].groupby(["ward_code", "month"])["count"].sum()
+    total = pd.concat({TOTAL: total}, names=["type_id"]).reorder_levels(["ward_code", "type_id", "month"])
+    wide = pd.concat([by_type, total]).unstack("month").fillna(0)
+    end = as_at.end_month
+    r12, p12 = window_sum(wide, end, 12), window_sum(wide, shift_month(end, -12), 12)
+    q, qly = window_sum(wide, end, 3), window_sum(wide, shift_month(end, -12), 3)
+    stats = pd.DataFrame(
+        {
+            "rolling_12m": r12,
+            "previous_12m": p12,
+            "pct_change_12m": pct(r12, p12),
+            "quarter": q,
+            "quarter_last_year": qly,
+            "pct_change_quarter": pct(q, qly),
+        }
+    ).reset_index()
+    wards = pkg.frames["wards"].copy()
+    base = wards.ward_name.map(slugify)
+    clash = base.duplicated(keep=False)
+    area_slug = wards.area_code.map(
+        dict(
+            zip(
+                catalog.role("areas").frames["areas"].area_code, catalog.role("areas").frames["areas"].slug, strict=True
+            )
+        )
+    )
+    wards["slug"] = base.where(~clash, base + "-" + area_slug)
+    stats = stats.merge(wards[["ward_code", "area_code"]], on="ward_code")
+    stats["rank_in_area"] = stats.groupby(["area_code", "type_id"]).rolling_12m.rank(ascending=False, method="min")
+    stats["wards_in_area"] = stats.groupby(["area_code", "type_id"]).ward_code.transform("count")
+    monthly = total.droplevel("type_id").rename("count").reset_index()
+    return Wards(wards=wards, stats=stats, monthly=monthly, coverage=coverage)

@@ -1,0 +1,98 @@
+"""Every crime, every place: crime pages, every crime type on borough pages, ward pages, citations."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+
+from generator.pages import registry  # noqa: F401  (the page types under test)
+
+
+def text(path) -> str:
+    raw = re.sub(r"<template.*?</template>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", raw))
+
+
+def test_a_page_per_crime_group_and_category_with_every_borough(built_site, catalog):
+    site = built_site[0]
+    categories = catalog["indicator-definitions"].frames["categories"]
+    pages = sorted(p.parent.name for p in (site / "crimes").glob("*/index.html"))
+    assert "burglary" in pages and "burglary-residential" in pages and "shoplifting" in pages
+    assert "possession-of-weapons" in pages  # a group of one category: one page, the group's
+    for slug in ("burglary", "shoplifting"):
+        table = pd.read_csv(site / "crimes" / slug / "boroughs.csv")
+        assert len(table) == 32 and table["rank"].notna().all()
+        assert set(table["rank"]) == set(range(1, 33)) or table["rank"].max() <= 32
+        assert {"twelve_months", "population", "rate_per_1000"} <= set(table.columns)
+    # every canonical category present in the 2023 edition has a page or is its group's page
+    assert len(pages) >= len(categories) - 3
+
+
+def test_a_journalist_reaches_a_borough_crime_figure_in_two_clicks_with_its_csv(built_site):
+    site = built_site[0]
+    home = (site / "index.html").read_text()
+    assert 'href="crimes/burglary/"' in home  # click 1: from the home map's list of crimes
+    crime = text(site / "crimes" / "burglary" / "index.html")
+    camden = pd.read_csv(site / "crimes" / "burglary" / "boroughs.csv").set_index("borough").loc["Camden"]
+    assert f"Camden {int(camden.rolling_12m):,}" in crime  # click 2 lands on Camden's figure, beside its CSV
+    borough = (site / "boroughs" / "camden" / "index.html").read_text()
+    assert 'href="../../crimes/burglary/"' in borough and 'href="crime-types.csv"' in borough
+
+
+def test_borough_pages_show_every_crime_type_beside_the_peer_group_and_london(built_site):
+    site = built_site[0]
+    types = pd.read_csv(site / "boroughs" / "camden" / "crime-types.csv")
+    assert {"group", "category"} == set(types.kind)
+    assert types.peer_group.iloc[0] == "Inner London"
+    assert types.peer_group_rate_per_1000.notna().all() and types.london_rate_per_1000.notna().all()
+    assert "Every crime type" in text(site / "boroughs" / "camden" / "index.html")
+
+
+def test_every_chart_has_a_citation_a_permalink_and_metadata_beside_its_csv(built_site):
+    site = built_site[0]
+    metas = list(site.rglob("*.metadata.json"))
+    assert len(metas) > 100
+    for path in metas:
+        meta = json.loads(path.read_text())
+        assert {"title", "source", "period", "unit", "licence", "citation", "permalink", "csv"} <= set(meta)
+        chart_id = path.name.removesuffix(".metadata.json")
+        assert (path.parent / f"{chart_id}.csv").is_file()
+        assert meta["permalink"].endswith(f"#figure-{chart_id}") and meta["permalink"] in meta["citation"]
+        assert list(pd.read_csv(path.parent / f"{chart_id}.csv").columns) == meta["columns"]
+        html = (path.parent / "index.html").read_text()
+        assert f'id="figure-{chart_id}"' in html and "Cite this chart" in html
+
+
+def test_glossary_explains_the_terms_and_every_crime_group(built_site):
+    page = text(built_site[0] / "glossary" / "index.html")
+    for term in ("Notifiable offence", "Rate per 1,000 residents", "Rolling 12 months", "LCPF", "BCU", "Peer group"):
+        assert term in page
+    assert "Violence against the person" in page and "Stalking and harassment" in page
+
+
+def test_ward_pages_from_the_real_ward_file(ward_site):
+    site, report, _ = ward_site
+    pages = list((site / "wards").glob("*/index.html"))
+    assert len(pages) == 679
+    biggest = max(p.stat().st_size for p in pages)
+    assert biggest <= 60_000, biggest
+    heathrow = text(site / "wards" / "heathrow-villages" / "index.html")
+    assert "places this ward in no borough" in heathrow  # a ward outside the boroughs, handled explicitly
+    groups = pd.read_csv(site / "wards" / "heathrow-villages" / "crime-groups.csv")
+    assert groups.type_id.iloc[0] == "total" and groups.rank_in_area.notna().all()
+    borough = (site / "boroughs" / "camden" / "index.html").read_text()
+    camden_wards = pd.read_csv(site / "boroughs" / "camden" / "wards.csv")
+    assert len(camden_wards) >= 15 and sorted(camden_wards.rank_in_area)[0] == 1
+    some = camden_wards.ward_name.iloc[0]
+    assert some in borough
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    assert any(d["title"] == some for d in index["docs"])  # search finds a ward by name
+
+
+def test_the_navigation_lists_sections_never_every_ward(ward_site):
+    nav = (ward_site[0].parent / "build" / "generated" / ".nav.json").read_text()
+    assert '"wards/index.md"' in nav and len(re.findall(r'"wards/[^"]+\.md"', nav)) == 1
+    # ... so a page does not grow with the number of wards: a borough page's navigation is the same size with them
+    assert (ward_site[0] / "crimes" / "index.html").stat().st_size < 60_000
