@@ -11,7 +11,7 @@ SOURCES := build/sources
 SHARED_POPULATION := $(wildcard ../shared/data/london-datastore/population2019.csv)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site import test test-fast benchmark serve clean publish fetch-sources
+.PHONY: site import test test-fast benchmark plotly-bundle serve clean publish fetch-sources
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,13 @@ benchmark: $(BIN)/.installed
 
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve
+
+# Rebuilds the committed Plotly bundle (generator/vendor/README.md); needs Node.js and npm.
+plotly-bundle:
+	npm install --silent --no-audit --no-fund --prefix build/plotly-bundle plotly.js@4.1.0 esbuild@0.25
+	cd build/plotly-bundle && ln -sf ../../generator/vendor/plotly-entry.js entry.js && \
+	  npx esbuild entry.js --preserve-symlinks --bundle --minify --format=iife --global-name=Plotly --outfile=../../generator/vendor/plotly-site.min.js && \
+	  rm -f ../../generator/vendor/plotly-site.min.css  # map styles the site never uses
 
 clean:
 	rm -rf site build .site-*

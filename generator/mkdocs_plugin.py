@@ -32,9 +32,8 @@ class TransparencyConfig(base.Config):
 
 
 def plotly_js() -> Path:
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    """Plotly cut down to the trace types the site draws (generator/vendor/README.md), never the full bundle."""
+    return Path(__file__).parent / "vendor" / "plotly-site.min.js"
 
 
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):

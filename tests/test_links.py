@@ -12,6 +12,7 @@ ALLOWED_HOSTS = {
     "www.met.police.uk",
     "www.nationalarchives.gov.uk",
     "geoportal.statistics.gov.uk",
+    "www.ons.gov.uk",
     "specs.frictionlessdata.io",
 }
 

@@ -186,3 +186,18 @@ def test_a_crime_table_sorts_by_a_column(visit):
     ranks = table.locator("tbody tr td:nth-child(6)").all_inner_texts()
     assert ranks[:3] == ["1", "2", "3"]
     assert table.locator("thead th").nth(4).get_attribute("aria-sort") == "descending"
+
+
+@pytest.mark.parametrize(
+    "name, layers", [("finance", ["waterfalllayer", "barlayer"]), ("borough", ["scatterlayer", "barlayer"])]
+)
+def test_the_shipped_plotly_bundle_draws_every_trace_type_as_itself(visit, name, layers):
+    """The site ships Plotly cut down to its trace types: a missing one would silently be drawn as a scatter."""
+    page = visit.open(PAGES[name])
+    wait_for_charts(page)
+    for layer in layers:
+        assert page.locator(f"g.{layer} g.trace").count() > 0, layer
+    plotly = [u for u in visit.requests if "plotly" in u]
+    assert plotly and all(u.endswith("plotly.min.js") for u in plotly)
+    size = page.request.get(plotly[0]).body()
+    assert len(size) < 1_300_000  # the cut-down bundle, never the full 4.8 MB one
