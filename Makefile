@@ -76,7 +76,7 @@ serve: $(BIN)/.installed
 plotly-bundle:
 	npm install --silent --no-audit --no-fund --prefix build/plotly-bundle plotly.js@4.1.0 esbuild@0.25
 	cd build/plotly-bundle && ln -sf ../../generator/vendor/plotly-entry.js entry.js && \
-	  npx esbuild entry.js --preserve-symlinks --bundle --minify --format=iife --global-name=Plotly --outfile=../../generator/vendor/plotly-site.min.js && \
+	  npx esbuild entry.js --preserve-symlinks --bundle --minify --define:global=window --format=iife --global-name=Plotly --outfile=../../generator/vendor/plotly-site.min.js && \
 	  rm -f ../../generator/vendor/plotly-site.min.css  # map styles the site never uses
 
 clean:
