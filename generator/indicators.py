@@ -154,13 +154,13 @@ def monthly_series(
     aggregates += [sum_of(by_cat[by_cat.area_code.isin(members)], peer_code(g)) for g, members in (peers or {}).items()]
     by_cat = pd.concat([by_cat, *aggregates], ignore_index=True)
     months = sorted(crime["month"].unique())
-    parts = []
-    for ind, cats in sets.items():
-        part = by_cat[by_cat.category_id.isin(cats)].groupby(["area_code", "month"])["count"].sum()
-        wide = part.unstack("month").reindex(columns=months).fillna(0).astype("int64")
-        long = wide.stack().rename("count").reset_index()
-        parts.append(long.assign(indicator_id=ind))
-    out = pd.concat(parts, ignore_index=True)
+    # Every indicator at once: its categories as rows of a membership table, joined and summed.
+    members = pd.DataFrame(
+        [(ind, c) for ind, cats in sets.items() for c in cats], columns=["indicator_id", "category_id"]
+    )
+    summed = members.merge(by_cat, on="category_id").groupby(["indicator_id", "area_code", "month"])["count"].sum()
+    wide = summed.unstack("month").reindex(columns=months).fillna(0).astype("int64")
+    out = wide.stack().rename("count").reset_index()
     return (
         out[["indicator_id", "area_code", "month", "count"]]
         .sort_values(["indicator_id", "area_code", "month"], kind="stable")
