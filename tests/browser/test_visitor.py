@@ -180,7 +180,7 @@ def test_a_crime_type_is_the_first_result_for_its_name(visit, query, target):
 
 def test_a_crime_table_sorts_by_a_column(visit):
     page = visit.open(PAGES["crime"])
-    table = page.locator("table.sortable").first
+    table = page.locator("table[data-sortable]").first
     table.locator("thead th button").nth(4).click()  # rate per 1,000
     table.locator("thead th button").nth(4).click()  # descending
     ranks = table.locator("tbody tr td:nth-child(6)").all_inner_texts()

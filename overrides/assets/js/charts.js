@@ -65,7 +65,7 @@
     });
   }
 
-  // Tables marked "sortable": each column heading becomes a button that sorts the rows by that column
+  // Tables marked data-sortable: each column heading becomes a button that sorts the rows by that column
   // (numbers as numbers, "n/a" and text after them), and says so with aria-sort.
   function sortKey(cell) {
     var text = cell.textContent.trim();
@@ -74,7 +74,7 @@
   }
 
   function wireSortable() {
-    document.querySelectorAll("table.sortable").forEach(function (table) {
+    document.querySelectorAll("table[data-sortable]").forEach(function (table) {
       if (table.dataset.wired) return;
       table.dataset.wired = "true";
       var heads = table.querySelectorAll("thead th");
