@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import math
 
 import pandas as pd
 
@@ -35,10 +37,35 @@ def month_range(first: str, last: str) -> str:
 
 def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
     """Every CSV the site offers: UTF-8, LF line ends, the given count columns as whole numbers, other decimals to
-    two places."""
-    frame = frame.round(2)
-    for col in counts:
-        frame[col] = frame[col].round().astype("Int64")
+    two places, empty cells for missing values. Written row by row: the site writes thousands of small CSVs."""
     buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(frame.columns)
+    columns = []
+    for name in frame.columns:
+        col = frame[name]
+        if name in counts:
+            fmt = _count
+        elif pd.api.types.is_float_dtype(col.dtype):
+            fmt = _decimal
+        else:
+            fmt = _plain
+        columns.append([fmt(v) for v in col.tolist()])
+    writer.writerows(zip(*columns, strict=True))
     return buf.getvalue().encode("utf-8")
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _count(v) -> str:
+    return "" if _missing(v) else str(int(round(v)))
+
+
+def _decimal(v) -> str:
+    return "" if _missing(v) else str(round(v, 2))
+
+
+def _plain(v) -> str:
+    return "" if _missing(v) else str(v)
