@@ -97,6 +97,18 @@ def naive_weight(site: Path, page: str) -> dict:
     return {"bytes": total}
 
 
+def in_folder(base, tmp: Path, prefix: str, **kw):
+    """The project's config with every output in tmp (names prefixed), sharing one validation cache."""
+    return replace(
+        base,
+        imported=tmp / f"{prefix}imported",
+        site_dir=tmp / f"{prefix}site",
+        generated=tmp / f"{prefix}generated",
+        validated=tmp / "validated",
+        **kw,
+    )
+
+
 def timed_build(cfg) -> tuple[object, float]:
     t = time.perf_counter()
     report = build(cfg)
@@ -183,13 +195,7 @@ def run(crime: Path, population: Path, wards: Path) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         base = load_config(REPO)
-        cfg = replace(
-            base,
-            imported=tmp / "imported",
-            site_dir=tmp / "site",
-            generated=tmp / "generated",
-            validated=tmp / "validated",
-        )
+        cfg = in_folder(base, tmp, "")
         t = time.perf_counter()
         import_crime(str(crime), cfg.imported / "recorded-crime", load_catalog(cfg.datapackages), str(population), 2019)
         import_time = time.perf_counter() - t
@@ -199,14 +205,7 @@ def run(crime: Path, population: Path, wards: Path) -> str:
         weights = {name: page_weight(cfg.site_dir, path) for name, path in PAGES.items()}
         naive = naive_weight(cfg.site_dir, "boroughs/camden")
         throttled = time_to_charts(cfg.site_dir, "boroughs/camden/")
-        wcfg = replace(
-            base,
-            imported=tmp / "wimported",
-            site_dir=tmp / "wsite",
-            generated=tmp / "wgenerated",
-            validated=tmp / "validated",
-            as_at="latest",
-        )
+        wcfg = in_folder(base, tmp, "w", as_at="latest")
         import_crime(
             str(wards), wcfg.imported / "recorded-crime", load_catalog(wcfg.datapackages), str(population), 2019
         )

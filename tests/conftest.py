@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,6 +49,13 @@ def pytest_sessionstart(session):
             + ", ".join(missing)
             + ". Put the shared folder beside the repository (../shared) or point SHARED_DATA at the files."
         )
+
+
+CLI = [sys.executable, "-m", "generator.cli", "--project", str(REPO)]  # the command line, as a user runs it
+
+
+def run_cli(*args, env=None, **kw):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=dict(os.environ, **(env or {})), **kw)
 
 
 def config_for(tmp: Path, datapackages: Path | None = None, imported: Path | None = None, **kw):

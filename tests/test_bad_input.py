@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, tree_digest
+from conftest import CLI, REPO, run_cli, tree_digest
 
 from generator.errors import DataError
 from generator.packages import MAX_RESOURCE_BYTES, load_catalog
@@ -343,16 +341,6 @@ def test_bad_package_gives_one_clear_error(pkgs, case):
     assert "\n" not in text
 
 
-def run_cli(*args, env=None, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--project", str(REPO), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, **(env or {})),
-        **kw,
-    )
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     """A site built with the CLI from the repository's packages alone."""
@@ -393,11 +381,7 @@ def test_killed_build_leaves_the_previous_site_intact(published):
     before = tree_digest(published)
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "--project",
-            str(REPO),
+            *CLI,
             "build",
             "--builtin-only",
             "--site-dir",

@@ -5,11 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 
 import pytest
-from conftest import EDITIONS, POPULATION_FILE, REPO, SHARED, config_for
+from conftest import EDITIONS, POPULATION_FILE, SHARED, config_for, run_cli
 
 from generator.config import Quarter
 from generator.crime import import_crime
@@ -81,11 +79,6 @@ def test_a_build_for_another_quarter_keeps_the_printed_figures_apart(tmp_path, i
 
 def test_cli_builds_latest_and_refuses_an_uncovered_quarter(tmp_path, imported):
     base = [
-        sys.executable,
-        "-m",
-        "generator.cli",
-        "--project",
-        str(REPO),
         "build",
         "--imported",
         str(imported),
@@ -94,7 +87,7 @@ def test_cli_builds_latest_and_refuses_an_uncovered_quarter(tmp_path, imported):
         "--generated",
         str(tmp_path / "gen"),
     ]
-    out = subprocess.run(base + ["--as-at", "2031Q1"], capture_output=True, text=True)
+    out = run_cli(*base, "--as-at", "2031Q1")
     assert out.returncode == 2 and "April 2010 to September 2023" in out.stderr and "Traceback" not in out.stderr
-    out = subprocess.run(base + ["--as-at", "latest"], capture_output=True, text=True)
+    out = run_cli(*base, "--as-at", "latest")
     assert out.returncode == 0 and "as at 2023/24 Q2" in out.stdout

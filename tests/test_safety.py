@@ -9,24 +9,17 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import zipfile
 
 import pytest
-from conftest import REPO, tree_digest
+from conftest import CLI, REPO, run_cli, tree_digest
 
 from generator import crime
 from generator.compare import read_previous
 from generator.errors import DataError
 from generator.packages import load_catalog
-
-
-def cli(*args, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--project", str(REPO), *args], capture_output=True, text=True, **kw
-    )
 
 
 def build_args(tmp):
@@ -35,9 +28,9 @@ def build_args(tmp):
 
 @pytest.mark.build
 def test_a_second_build_while_one_runs_is_refused_and_the_first_publishes_whole(tmp_path):
-    assert cli(*build_args(tmp_path / "ref")).returncode == 0  # a whole site, to compare with
+    assert run_cli(*build_args(tmp_path / "ref")).returncode == 0  # a whole site, to compare with
     first = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "--project", str(REPO), *build_args(tmp_path)],
+        [*CLI, *build_args(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -45,7 +38,7 @@ def test_a_second_build_while_one_runs_is_refused_and_the_first_publishes_whole(
     deadline = time.time() + 60
     while time.time() < deadline and not any(tmp_path.glob(".site-*/site/*")):
         time.sleep(0.05)  # the first build is inside MkDocs
-    second = cli(*build_args(tmp_path))
+    second = run_cli(*build_args(tmp_path))
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 3 and "another build, publish or import is running" in second.stderr
@@ -53,18 +46,18 @@ def test_a_second_build_while_one_runs_is_refused_and_the_first_publishes_whole(
     assert set(tree_digest(tmp_path / "site")) == set(tree_digest(tmp_path / "ref" / "site"))
     # ... and an import is held off the same way.
     holder = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "--project", str(REPO), *build_args(tmp_path)],
+        [*CLI, *build_args(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     while holder.poll() is None and not any(tmp_path.glob(".site-*/site/*")):
         time.sleep(0.05)
-    imp = cli("import-crime", "--imported", str(tmp_path / "imported"))
+    imp = run_cli("import-crime", "--imported", str(tmp_path / "imported"))
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     assert imp.returncode == 3 and not (tmp_path / "imported").exists()
     # A killed holder's lock goes with it: the next build runs.
-    assert cli(*build_args(tmp_path)).returncode == 0
+    assert run_cli(*build_args(tmp_path)).returncode == 0
 
 
 def test_a_package_folder_linked_from_outside_is_refused(tmp_path):
@@ -91,7 +84,7 @@ def test_a_previous_quarter_without_a_schema_is_a_data_error(tmp_path):
 
 
 def test_the_machine_refusing_a_write_is_its_own_exit_code_and_a_plain_line(tmp_path):
-    out = cli(
+    out = run_cli(
         "build",
         "--builtin-only",
         "--site-dir",
@@ -175,7 +168,7 @@ def test_a_new_package_with_only_a_descriptor_and_csvs_builds(tmp_path):
             }
         )
     )
-    out = cli(*build_args(tmp_path), "--datapackages", str(pkgs))
+    out = run_cli(*build_args(tmp_path), "--datapackages", str(pkgs))
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "site" / "data" / "minimal" / "things.csv").read_text() == "thing,count\na,1\n"
     assert zipfile.ZipFile(io.BytesIO((tmp_path / "site" / "data" / "minimal" / "minimal.zip").read_bytes()))
