@@ -201,3 +201,14 @@ def test_the_shipped_plotly_bundle_draws_every_trace_type_as_itself(visit, name,
     assert plotly and all(u.endswith("plotly.min.js") for u in plotly)
     size = page.request.get(plotly[0]).body()
     assert len(size) < 1_300_000  # the cut-down bundle, never the full 4.8 MB one
+
+
+def test_charts_follow_a_live_switch_to_the_dark_scheme(visit):
+    """Toggling the scheme re-draws every chart: its text turns light on the dark background, with no reload."""
+    page = visit.open(PAGES["borough"])
+    wait_for_charts(page)
+    colour = "() => getComputedStyle(document.querySelector('div.chart svg.main-svg text.gtitle')).fill"
+    assert page.evaluate(colour) == "rgb(26, 26, 26)"
+    page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.wait_for_function(f"() => ({colour})() === 'rgb(230, 230, 230)'", timeout=15_000)
+    assert visit.errors == []

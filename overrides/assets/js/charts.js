@@ -36,7 +36,15 @@
         var payload = div.nextElementSibling;
         if (!payload || payload.getAttribute("data-for") !== div.getAttribute("data-chart")) return;
         var fig = JSON.parse(payload.content ? payload.content.textContent : payload.textContent);
-        fig.layout.font = Object.assign({}, fig.layout.font, { color: dark() ? "#e6e6e6" : "#1a1a1a" });
+        // Text, grid and black lines (the 12-month average) follow the colour scheme, re-drawn when it changes.
+        var ink = dark() ? "#e6e6e6" : "#1a1a1a";
+        fig.layout.font = Object.assign({}, fig.layout.font, { color: ink });
+        ["xaxis", "yaxis"].forEach(function (axis) {
+          if (fig.layout[axis] && fig.layout[axis].gridcolor) fig.layout[axis].gridcolor = dark() ? "#444444" : fig.layout[axis].gridcolor;
+        });
+        fig.data.forEach(function (trace) {
+          if (trace.line && trace.line.color === "#000000") trace.line = Object.assign({}, trace.line, { color: ink });
+        });
         Plotly.newPlot(div, fig.data, fig.layout, {
           responsive: true, displaylogo: false, showLink: false, showSendToCloud: false,
           modeBarButtonsToRemove: ["select2d", "lasso2d"]
@@ -127,6 +135,13 @@
       wrap.setAttribute("aria-label", caption ? caption.textContent : "Table");
     });
   }
+
+  // A visitor's toggle between light and dark: re-draw every chart in the new scheme, no reload needed.
+  var schemeWatch = new MutationObserver(function () {
+    document.querySelectorAll("div.chart[data-rendered]").forEach(function (div) { div.removeAttribute("data-rendered"); });
+    renderCharts();
+  });
+  schemeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   function run() {
     focusableScrollers();
