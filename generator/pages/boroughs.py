@@ -235,7 +235,6 @@ def build(r, model: Model) -> None:
             prios=prios,
             rows=rows,
             charts=charts_out,
-            borough_count=len(model.boroughs),
             population_note=model.indicators.population_note() if model.crime_included else "",
             rank_note=("1 = highest rate" if model.indicators.rank_by == "rate" else "1 = most offences")
             if model.crime_included
