@@ -18,12 +18,14 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.plugins.transparency")
 PLOTLY_DEST = "assets/javascripts/plotly.min.js"
 NAV_FILE = ".nav.json"  # written by the page stage: the navigation in reading order
-BLOCKS_SUFFIX = ".blocks.json"  # beside a page: HTML blocks to insert after Markdown conversion
+BLOCKS_SUFFIX = ".blocks.json"  # beside a page: HTML blocks to insert once the page is written
 BLOCK_RE = re.compile(r'<div data-block="([^"]+)"></div>')
+CHART_MARK = 'class="chart" data-chart="'
 
 
 class TransparencyConfig(base.Config):
@@ -71,13 +73,19 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             page.update_date = self.config.build_date
         return markdown
 
-    def on_page_content(self, html: str, page, config, files) -> str:
-        """Put the page's generated HTML blocks (charts with their data tables) in place."""
+    def on_post_page(self, output: str, page, config) -> str:
+        """Put the page's generated HTML blocks (tables, maps, charts) in place, after search has indexed it."""
         generated = self.generated(config)
         side = generated / (page.file.src_uri + BLOCKS_SUFFIX)
         if not side.is_file() or page.file.abs_src_path is None:
-            return html
+            return output
         if not Path(page.file.abs_src_path).is_relative_to(generated):
-            return html
+            return output
         blocks = json.loads(side.read_text(encoding="utf-8"))
-        return BLOCK_RE.sub(lambda m: blocks[m.group(1)], html)
+        output = BLOCK_RE.sub(lambda m: blocks[m.group(1)], output)
+        if CHART_MARK in output:
+            # Start fetching Plotly with the styles, not after the page's scripts have run: on a slow link
+            # it is most of what a chart page waits for.
+            href = get_relative_url(PLOTLY_DEST, page.url)
+            output = output.replace("</head>", f'<link rel="preload" href="{href}" as="script">\n</head>', 1)
+        return output

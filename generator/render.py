@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .charts import Chart
 from .formats import csv_bytes, number
@@ -75,6 +75,17 @@ class Site:
     # HTML inserted after Markdown conversion (page path -> block id -> HTML): Markdown never
     # re-parses large generated HTML, which also keeps the build fast.
     blocks: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def table_body(df) -> Markup:
+    """A data table's rows, every cell escaped and an empty cell for a missing value.
+
+    Written here rather than in Jinja: a chart's table may have thousands of cells, and this is the build's
+    inner loop.
+    """
+    columns = [["" if v is None or v != v else str(escape(v)) for v in df[c].tolist()] for c in df.columns]
+    rows = zip(*columns, strict=True)
+    return Markup("".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>\n" for row in rows))
 
 
 def link_or_none(value) -> str | None:
@@ -143,11 +154,27 @@ class Renderer:
             json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         ).encode("utf-8")
         html = self.env.get_template("_chart.html.j2").render(
-            c=chart, csv=f"{chart.chart_id}.csv", meta=meta, rows=chart.data.to_dict("records")
+            c=chart, csv=f"{chart.chart_id}.csv", meta=meta, body=table_body(chart.data)
         )
-        self.site.blocks.setdefault(path, {})[chart.chart_id] = html
-        return Markup(f'<div data-block="{chart.chart_id}"></div>')
+        return self.block(html, path, chart.chart_id)
+
+    def block(self, html: str, path: str, key: str | None = None) -> Markup:
+        """A placeholder for HTML that MkDocs puts in place after search has indexed the page.
+
+        Data tables, maps and charts are numbers, not words to search for: Markdown and the
+        search indexer never parse them, which keeps the build fast and the search index small.
+        """
+        blocks = self.site.blocks.setdefault(path, {})
+        key = key or f"html-{len(blocks) + 1}"
+        blocks[key] = str(html)
+        return Markup(f'<div data-block="{key}"></div>')
 
     def page(self, path: str, template: str, **values) -> None:
-        ctx = dict(self.context, page_dir=page_folder(path), chart=lambda c: self.chart(c, path), **values)
+        ctx = dict(
+            self.context,
+            page_dir=page_folder(path),
+            chart=lambda c: self.chart(c, path),
+            late=lambda caller: self.block(caller(), path),
+            **values,
+        )
         self.site.pages[path] = self.env.get_template(template).render(**ctx)
