@@ -41,10 +41,17 @@ def layout(title: str, yaxis: str, **extra) -> dict:
     out = {
         "title": {"text": title, "font": {"size": 15}},
         "font": FONT,
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-        "yaxis": {"title": {"text": yaxis}, "rangemode": "tozero", "gridcolor": "#e5e5e5", "zeroline": True},
-        "xaxis": {"gridcolor": "#f0f0f0"},
-        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 40},
+        "yaxis": {
+            "title": {"text": yaxis},
+            "rangemode": "tozero",
+            "gridcolor": "#e5e5e5",
+            "zeroline": True,
+            "automargin": True,
+        },
+        "xaxis": {"gridcolor": "#f0f0f0", "automargin": True},
+        # Above the plot, under the title: below it, the legend collides with slanted labels and axis titles.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hovermode": "x unified",
@@ -79,7 +86,7 @@ def trend(
     s = series.sort_values("month")
     avg = s["count"].rolling(12).mean().round(1)
     data = pd.DataFrame(
-        {"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(), "rolling_12_month_average": avg.to_numpy()}
+        {"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(), "12-month average": avg.to_numpy()}
     )
     traces = [
         {
@@ -95,7 +102,7 @@ def trend(
             "mode": "lines",
             "name": "12-month average",
             "x": data["month"].tolist(),
-            "y": [None if pd.isna(v) else float(v) for v in data["rolling_12_month_average"]],
+            "y": [None if pd.isna(v) else float(v) for v in data["12-month average"]],
             "line": {"color": "#000000", "width": 2, "dash": "dot"},
         },
     ]
@@ -128,7 +135,13 @@ def trend(
         ),
     }
     period = f"{month_name(s.month.iloc[0])} to {month_name(s.month.iloc[-1])}"
-    return Chart(chart_id, f"{title}, {area_name}", fig, data, summary, source, period, unit="offences per month")
+    band = (
+        f"The grey band marks the reporting quarter, {span}; the dotted line is the average of the 12 months to "
+        "each month."
+    )
+    return Chart(
+        chart_id, f"{title}, {area_name}", fig, data, summary, source, period, notes=[band], unit="offences per month"
+    )
 
 
 def bars(
@@ -156,7 +169,7 @@ def bars(
         traces.append(trace)
     lay = layout(title, unit if not horizontal else "", barmode="group")
     if horizontal:
-        lay["xaxis"] = {"title": {"text": unit}, "gridcolor": "#e5e5e5", "zeroline": True}
+        lay["xaxis"] = {"title": {"text": unit}, "gridcolor": "#e5e5e5", "zeroline": True, "automargin": True}
         lay["yaxis"] = {"automargin": True, "autorange": "reversed"}
         lay["height"] = max(360, 28 * len(categories) + 120)
         lay["hovermode"] = "y unified"

@@ -117,6 +117,11 @@ SETTINGS = (
         "public address of the site, for the sitemap, citations and dataset metadata",
     ),
     Setting(
+        "feedback_url",
+        "",
+        "where visitors report a problem with a page (an https or mailto address); every page's footer links to it",
+    ),
+    Setting(
         "source_date_epoch",
         "",
         "the date the site states, as seconds since 1970 (default: "
@@ -165,6 +170,7 @@ class Config:
     generated: Path
     validated: Path
     site_url: str
+    feedback_url: str
     source_date_epoch: str
     crime_source: str
     crime_source_page: str

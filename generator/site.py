@@ -23,7 +23,7 @@ from . import areas, checks, compare, indicators, reconcile, wards
 from .config import Config
 from .formats import month_range
 from .mkdocs_plugin import BLOCKS_SUFFIX, NAV_FILE
-from .packages import load_catalog
+from .packages import load_catalog, web_url
 from .pages import Model
 from .pages.registry import PAGE_TYPES
 from .render import Renderer, Site
@@ -54,7 +54,6 @@ def context(config: Config, model: Model) -> dict:
     q = config.as_at
     docs = model.frame("documents", "documents")
     dates = sorted(str(d) for d in docs.date)
-    pri = model.priorities.set_index("priority_id")["title"].to_dict()
     return {
         "as_at": q,
         "as_at_label": q.label,
@@ -70,7 +69,6 @@ def context(config: Config, model: Model) -> dict:
         else "",
         "site_url": config.site_url.rstrip("/") + "/",
         "site_name": "London Policing Transparency",
-        "priority_titles": pri,
         "cite": model.cite_row,
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
         "london": areas.region(model.catalog)["name"],
@@ -144,7 +142,7 @@ def source_date_epoch(config: Config) -> str:
     return str(int(end.tz_localize("UTC").timestamp()))
 
 
-def run_mkdocs(config: Config, generated: Path, site_dir: Path, epoch: str, verbose: bool) -> None:
+def run_mkdocs(config: Config, generated: Path, site_dir: Path, epoch: str, verbose: bool, quarter_label: str) -> None:
     """MkDocs in this process, every setting passed in: nothing is read from or written to the environment."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -155,6 +153,10 @@ def run_mkdocs(config: Config, generated: Path, site_dir: Path, epoch: str, verb
     plugin.generated_dir = str(generated)
     plugin.build_date = time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
     cfg.extra["version"] = {"provider": "mike" if config.archive else "none"}
+    # What every page's footer states: the quarter it reports, and where to send feedback (web or mail only).
+    cfg.extra["quarter"] = quarter_label
+    cfg.extra["feedback_url"] = config.feedback_url.strip() if web_url(config.feedback_url) else ""
+    cfg.extra["crime_source_page"] = config.crime_source_page
     mkdocs_build(cfg)
 
 
@@ -200,7 +202,7 @@ def build(config: Config, verbose: bool = False) -> BuildReport:
         stage_gen.mkdir()
         write_generated(site, stage_gen)
         t = time.perf_counter()
-        run_mkdocs(config, stage_gen, stage_site, model.epoch, verbose)
+        run_mkdocs(config, stage_gen, stage_site, model.epoch, verbose, model.config.as_at.label)
         report.timings["mkdocs"] = time.perf_counter() - t
         exchange(stage_site, site_dir)
         exchange(stage_gen, generated)

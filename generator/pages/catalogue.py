@@ -59,6 +59,24 @@ def json_ld(pkg, url: str, files: dict[str, str]) -> dict:
     }
 
 
+# Frictionless constraints, as a reader of the dataset page would say them.
+CONSTRAINT_WORDS = {
+    "required": lambda v: "always filled in" if v else "",
+    "unique": lambda v: "no two rows the same" if v else "",
+    "minimum": lambda v: f"at least {v}",
+    "maximum": lambda v: f"at most {v}",
+    "minLength": lambda v: f"at least {v} characters",
+    "maxLength": lambda v: f"at most {v} characters",
+    "enum": lambda v: "one of: " + ", ".join(map(str, v)),
+    "pattern": lambda v: f"matches the pattern {v}",
+}
+
+
+def constraint_text(constraints: dict | None) -> str:
+    words = [CONSTRAINT_WORDS[k](v) if k in CONSTRAINT_WORDS else f"{k}: {v}" for k, v in (constraints or {}).items()]
+    return "; ".join(w for w in words if w)
+
+
 def build(r, model: Model) -> None:
     everything = {}
     listing = []
@@ -77,7 +95,7 @@ def build(r, model: Model) -> None:
                 {
                     "res": res,
                     "rows": len(frame),
-                    "fields": res["schema"]["fields"],
+                    "fields": [dict(f, rules=constraint_text(f.get("constraints"))) for f in res["schema"]["fields"]],
                     "totals": res.get("x-totals"),
                     "identities": res.get("x-identities", []),
                 }

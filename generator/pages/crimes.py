@@ -114,7 +114,8 @@ def build(r, model: Model) -> None:
             rows=rows,
             charts=charts_out,
             layers=[layer],
-            tiles=model.boroughs.sort_values(["tile_row", "tile_col"]).to_dict("records"),
+            tiles=model.boroughs.sort_values("name").to_dict("records"),
+            rate_notes=[(b.name, b.rate_note) for b in model.boroughs.itertuples() if b.rate_note],
             related=related,
             london_cells=[
                 shown(model, ind.value(LONDON, t.type_id, m), m, d, sg, sf)

@@ -63,11 +63,23 @@ def build(r, model: Model) -> None:
             headline.append(h)
     published = model.frame("performance", "recorded-crime-12-months")
     pri = model.priorities.set_index("priority_id")
+    # Beside each printed figure, the open data's count for the same months and why the two may differ.
+    recon = model.reconciliation.set_index("category_id")
+    published = published.assign(
+        computed=published.category_id.map(recon["computed_jul2016_jun2017"]),
+        one_to_one=published.category_id.map(recon["one_to_one"]).fillna(False),
+        difference_note=published.category_id.map(recon["note"]).fillna(""),
+    )
     grouped = [
         (pri.loc[pid, "title"] if pid in pri.index else pid, rows)
         for pid, rows in published.groupby("priority_id", sort=False)
     ]
-    tiles = model.boroughs.sort_values(["tile_row", "tile_col"]).to_dict("records")
+    by_priority: dict[str, list] = {}
+    for h in headline:
+        by_priority.setdefault(h["indicator"].priority_id, []).append(h)
+    headline_groups = [(pid, pri.loc[pid, "title"] if pid in pri.index else pid, hs) for pid, hs in by_priority.items()]
+    # In name order: the grid places each tile by its row and column, and on a phone the tiles become this list.
+    tiles = model.boroughs.sort_values("name").to_dict("records")
     if headline:
         r.site.files["headline.csv"] = csv_bytes(
             pd.DataFrame(
@@ -100,6 +112,7 @@ def build(r, model: Model) -> None:
         if model.crime_included
         else [],
         headline=headline,
+        headline_groups=headline_groups,
         non_borough=non_borough,
         published=grouped,
         tiles=tiles,

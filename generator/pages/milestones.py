@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import charts
-from ..formats import month_name
+from ..formats import csv_bytes, month_name
 from . import Model
 
 STATUSES = ["delivered", "on track", "some delays", "not stated"]
+
+
+def download(ms, pr, reports, titles) -> pd.DataFrame:
+    """Every milestone with its status and how the status was read: the reading notes live here, not on the page."""
+    later = pr["status"].rename("later_status")
+    out = ms.join(pr.drop(columns=["report_id", "source_doc", "source_ref", "source_line"]), on="milestone_id")
+    out = out.join(later, on="later_milestone_id")
+    out["report"] = out.report_id.map(reports["quarter"])
+    out["priority"] = out.priority_id.map(titles).fillna("")
+    return out[
+        [
+            "milestone_id", "report", "due_quarter", "section", "priority", "omm_programme", "milestone", "status",
+            "evidence", "evidence_quote", "confidence", "reading_note", "later_milestone_id", "later_status",
+            "source_doc", "source_line",
+        ]
+    ]  # fmt: skip
 
 
 def build(r, model: Model) -> None:
@@ -28,6 +46,7 @@ def build(r, model: Model) -> None:
                 "later_id": m.later_milestone_id,
             }
         )
+    r.site.files["milestones/milestones.csv"] = csv_bytes(download(ms, pr, reports, titles))
     counts = {rep: [int(((pr.report_id == rep) & (pr.status == s)).sum()) for s in STATUSES] for rep in reports.index}
     chart = charts.bars(
         "milestone-status",

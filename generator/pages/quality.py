@@ -16,6 +16,17 @@ def build(r, model: Model) -> None:
     r.site.files["quality/findings.csv"] = csv_bytes(f)
     r.site.files["quality/reconciliation-london.csv"] = csv_bytes(model.reconciliation)
     r.site.files["quality/reconciliation-local-priorities.csv"] = csv_bytes(model.local)
+    # Datasets and tables by their titles: their machine names stay in the CSV.
+    titles = {name: pkg.title for name, pkg in model.catalog.items()}
+    tables = {
+        (name, res["name"]): res.get("title") or res["name"]
+        for name, pkg in model.catalog.items()
+        for res in pkg.descriptor["resources"]
+    }
+    issues = issues.assign(
+        package_title=issues.package.map(titles).fillna(issues.package),
+        table_title=[tables.get(k, k[1]) for k in zip(issues.package, issues.resource, strict=True)],
+    )
     r.page(
         "quality.md",
         "quality.md.j2",

@@ -34,7 +34,7 @@ class PageType:
 
 
 PAGE_TYPES = (
-    PageType("home", home.build, lambda m: "index.md"),
+    PageType("home", home.build, lambda m: {"Home": "index.md"}),
     PageType(
         "boroughs",
         boroughs.build,
@@ -62,13 +62,16 @@ PAGE_TYPES = (
         priorities.build,
         lambda m: {"Priorities": ["priorities/index.md"] + [f"priorities/{p}.md" for p in m.priorities.priority_id]},
     ),
-    PageType("milestones", milestones.build, lambda m: "milestones.md"),
-    PageType("finance", finance.build, lambda m: "finance.md"),
+    PageType("milestones", milestones.build, lambda m: {"Milestones": "milestones.md"}),
+    PageType("finance", finance.build, lambda m: {"Finance": "finance.md"}),
+    # Data quality and changes sit under Data, so the tabs fit a laptop's width.
     PageType(
-        "data", catalogue.build, lambda m: {"Data": ["data/index.md"] + [f"data/{n}.md" for n in sorted(m.catalog)]}
+        "data",
+        catalogue.build,
+        lambda m: {"Data": ["data/index.md", "quality.md", "changes.md"] + [f"data/{n}.md" for n in sorted(m.catalog)]},
     ),
-    PageType("quality", quality.build, lambda m: "quality.md"),
-    PageType("changes", changes.build, lambda m: "changes.md"),
+    PageType("quality", quality.build, lambda m: None),  # listed under Data
+    PageType("changes", changes.build, lambda m: None),  # listed under Data
     PageType("glossary", glossary.build, lambda m: None),  # listed under About
     PageType("about", None, lambda m: {"About": ["about.md", "methodology.md", "glossary.md", "accessibility.md"]}),
 )

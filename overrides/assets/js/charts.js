@@ -26,6 +26,85 @@
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
 
+  var narrow = window.matchMedia("(max-width: 600px)");
+
+  // Text for Plotly's labels, which read a few HTML tags: from data, so every tag is shown as text.
+  function plain(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function wrapped(text, width) {
+    var lines = [], line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  // A picture of the chart that can travel on its own: light scheme, its title above, its source below the title.
+  function downloadPicture(Plotly, gd, title, source, name) {
+    var lines = wrapped(source.trim(), 140).map(plain);
+    var layout = Object.assign({}, gd.layout, {
+      title: { text: plain(title || "") + "<br><span style='font-size:11px'>" + lines.join("<br>") + "</span>", x: 0.01, xanchor: "left", font: { size: 15 } },
+      margin: Object.assign({}, gd.layout.margin, { t: 60 + 14 * lines.length }),
+      font: Object.assign({}, gd.layout.font, { color: "#1a1a1a" }),
+      paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff"
+    });
+    var height = (gd.layout.height || 360) + 14 * lines.length + 30;
+    ["xaxis", "yaxis"].forEach(function (axis) {
+      if (layout[axis] && layout[axis].gridcolor === "#444444") layout[axis] = Object.assign({}, layout[axis], { gridcolor: "#e5e5e5" });
+    });
+    var data = gd.data.map(function (trace) {
+      return trace.line && trace.line.color === "#e6e6e6" ? Object.assign({}, trace, { line: Object.assign({}, trace.line, { color: "#1a1a1a" }) }) : trace;
+    });
+    Plotly.toImage({ data: data, layout: layout }, { format: "png", width: 1000, height: height }).then(function (url) {
+      var a = document.createElement("a");
+      a.href = url;
+      a.download = name + ".png";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+  }
+
+  // Horizontal bars on a phone: each category's name goes above its bars, the full width of the chart,
+  // instead of in a left margin that would squeeze the bars to a sliver.
+  function labelsAboveBars(fig, width) {
+    var bars = fig.data.filter(function (t) { return t.type === "bar" && t.orientation === "h"; });
+    if (!bars.length || bars.length !== fig.data.length) return;
+    var categories = bars[0].y;
+    var labels = categories.map(function (c) { return wrapped(c, Math.max(20, Math.floor((width - 20) / 7))); });
+    var lines = Math.max.apply(null, labels.map(function (l) { return l.length; }));
+    var gap = 16 * lines + 10, barHeight = 10 * bars.length, band = gap + barHeight;
+    fig.layout = Object.assign({}, fig.layout, {
+      height: band * categories.length + 120,
+      bargap: gap / band,
+      bargroupgap: 0,
+      margin: Object.assign({}, fig.layout.margin, { l: 10 }),
+      yaxis: Object.assign({}, fig.layout.yaxis, { showticklabels: false }),
+      annotations: (fig.layout.annotations || []).concat(categories.map(function (c, i) {
+        return {
+          text: labels[i].map(plain).join("<br>"), xref: "paper", x: 0, xanchor: "left", yref: "y", y: c,
+          yanchor: "bottom", yshift: barHeight / 2, showarrow: false, align: "left", font: { size: 12 }
+        };
+      }))
+    });
+  }
+
+  // Category names along the bottom that would run into each other on a phone stand upright instead.
+  function uprightLabels(fig, width) {
+    var first = fig.data[0];
+    if (!first || first.orientation === "h" || !Array.isArray(first.x) || typeof first.x[0] !== "string") return;
+    if (/^\d{4}-\d{2}/.test(first.x[0])) return;  // months: Plotly spaces its own date ticks
+    var longest = Math.max.apply(null, first.x.map(function (x) { return String(x).length; }));
+    if (first.x.length * longest * 6.5 <= width - 80) return;
+    fig.layout = Object.assign({}, fig.layout, {
+      xaxis: Object.assign({}, fig.layout.xaxis, { tickangle: -90, automargin: true }),
+      height: (fig.layout.height || 360) + 6 * longest
+    });
+  }
+
   function renderCharts() {
     var divs = Array.prototype.slice.call(document.querySelectorAll("div.chart[data-chart]:not([data-rendered])"));
     if (!divs.length) return;
@@ -45,10 +124,30 @@
         fig.data.forEach(function (trace) {
           if (trace.line && trace.line.color === "#000000") trace.line = Object.assign({}, trace.line, { color: ink });
         });
+        fig.layout.hoverlabel = Object.assign({ namelength: -1 }, fig.layout.hoverlabel);
+        var title = fig.layout.title && fig.layout.title.text;
+        // On a phone the heading above the chart names it: the title would be cut short under the toolbar.
+        if (narrow.matches) {
+          fig.layout = Object.assign({}, fig.layout, { title: { text: "" }, margin: Object.assign({}, fig.layout.margin, { t: 40, l: 50 }) });
+          labelsAboveBars(fig, div.clientWidth);
+          uprightLabels(fig, div.clientWidth);
+        }
+        var figure = div.closest("figure");
+        var source = figure && figure.querySelector(".chart-source");
         Plotly.newPlot(div, fig.data, fig.layout, {
           responsive: true, displaylogo: false, showLink: false, showSendToCloud: false,
-          modeBarButtonsToRemove: ["select2d", "lasso2d"]
+          modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"],
+          modeBarButtonsToAdd: [{
+            name: "Download as a picture (PNG), with its title and source",
+            icon: Plotly.Icons.camera,
+            click: function (gd) { downloadPicture(Plotly, gd, title, source ? source.textContent : "", div.getAttribute("data-chart")); }
+          }]
         });
+        // The drawing says nothing a screen reader can use; the summary and data table below it say it all.
+        // Only the drawing is hidden: the toolbar's buttons stay reachable.
+        var hide = function () { div.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); }); };
+        hide();
+        div.on("plotly_afterplot", hide);
         div.setAttribute("data-rendered", "true");
       });
     });
@@ -112,6 +211,18 @@
     if (!form || form.dataset.wired) return;
     form.dataset.wired = "true";
     var selects = form.querySelectorAll("select[data-filter]");
+    // The filters live in the page's address (?status=on+track&due=...), so a filtered list can be shared.
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (s) {
+      var wanted = params.get(s.getAttribute("data-filter"));
+      if (wanted !== null && Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) s.value = wanted;
+    });
+    function remember() {
+      var query = new URLSearchParams();
+      selects.forEach(function (s) { if (s.value) query.set(s.getAttribute("data-filter"), s.value); });
+      var text = query.toString();
+      history.replaceState(history.state, "", window.location.pathname + (text ? "?" + text : "") + window.location.hash);
+    }
     function apply() {
       var shown = 0;
       document.querySelectorAll("#milestone-table tbody tr").forEach(function (row) {
@@ -123,18 +234,40 @@
       });
       document.getElementById("milestone-count").textContent = shown + " milestones shown.";
     }
-    selects.forEach(function (s) { s.addEventListener("change", apply); });
+    selects.forEach(function (s) { s.addEventListener("change", function () { apply(); remember(); }); });
+    apply();
   }
 
   // Material wraps wide tables in a scrolling div; keyboard users must be able to scroll it.
   function focusableScrollers() {
     document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
+      if (wrap.closest(".table-scroll")) return;  // already inside a labelled, focusable scrolling region
       var caption = wrap.querySelector("caption");
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
       wrap.setAttribute("aria-label", caption ? caption.textContent : "Table");
     });
   }
+
+  // Material labels a navigation section that has its own index page by a label holding only an icon, so
+  // every such section is an unnamed landmark; name each after its section's link.
+  function nameSections() {
+    document.querySelectorAll("nav[aria-labelledby]").forEach(function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      var link = label && !label.textContent.trim() && label.parentElement.querySelector("a");
+      if (!link) return;
+      nav.setAttribute("aria-label", link.textContent.trim());
+      nav.removeAttribute("aria-labelledby");
+    });
+  }
+
+  // A table wider than its box says so above it, since a scrollbar alone is easy to miss (and absent on phones).
+  function scrollCues() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      box.toggleAttribute("data-more", box.scrollWidth > box.clientWidth + 1);
+    });
+  }
+  window.addEventListener("resize", scrollCues);
 
   // A visitor's toggle between light and dark: re-draw every chart in the new scheme, no reload needed.
   var schemeWatch = new MutationObserver(function () {
@@ -144,7 +277,9 @@
   schemeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
   function run() {
+    nameSections();
     focusableScrollers();
+    scrollCues();
     renderCharts();
     wireTileMap();
     wireFilters();
