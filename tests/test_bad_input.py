@@ -300,6 +300,13 @@ CASES = {
         1,
         None,
     ),
+    "topic of an unknown measure": (
+        lambda p: edit(p / "indicator-definitions" / "topics.csv", "Hate crime,HI-M1", "Hate crime,HI-M9"),
+        "topics.csv",
+        "HI-M9",
+        2,
+        "measure_id",
+    ),
     "NUL byte": (
         lambda p: lcpf(p).write_bytes(lcpf(p).read_bytes().replace(b"Barnet", b"Bar\x00net")),
         "lcpf-allocations.csv",

@@ -186,3 +186,25 @@ def test_a_failed_build_leaves_the_previous_site_untouched(small_site, tmp_path)
     assert "lcpf-allocations.csv" in str(err.value) and err.value.field == "allocation" and err.value.row == 2
     assert tree_digest(cfg.site_dir) == before
     assert not list(cfg.site_dir.parent.glob(".site-*"))
+
+
+def test_links_with_the_same_words_go_to_the_same_place(built_site):
+    """Link text says where it goes: on any page, two links a screen reader announces alike share a target."""
+    import collections
+    import html as htmllib
+
+    link = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S)
+    problems = []
+    for path in built_site[0].rglob("index.html"):
+        page = path.read_text(encoding="utf-8")
+        article = page[page.find("<article") : page.find("</article>")]
+        targets = collections.defaultdict(set)
+        for attrs, inner in link.findall(article):
+            if 'class="headerlink"' in attrs or "href=" not in attrs:
+                continue
+            label = re.search(r'aria-label="([^"]*)"', attrs)
+            name = label.group(1) if label else re.sub(r"<[^>]+>", "", inner)
+            name = " ".join(htmllib.unescape(name).split())
+            targets[name].add(re.search(r'href="([^"]*)"', attrs).group(1))
+        problems += [(path.parent.name, name, sorted(t)) for name, t in targets.items() if name and len(t) > 1]
+    assert problems == []

@@ -21,8 +21,10 @@ def build(r, model: Model) -> None:
     milestones = model.frame("milestones", "milestones")
     status = progress.set_index("milestone_id")
     keys = model.definitions["indicator_id"].tolist()
+    all_topics = model.catalog.role("definitions").frames["topics"]
     for p in model.priorities.itertuples():
         measures = plan["measures"][plan["measures"].priority_id == p.priority_id]
+        topics = all_topics.merge(measures, on="measure_id")
         defs = model.definitions[model.definitions.priority_id == p.priority_id]
         indicators = []
         if model.crime_included:
@@ -53,6 +55,7 @@ def build(r, model: Model) -> None:
             "priority.md.j2",
             p=p,
             measures=measures.to_dict("records"),
+            topics=topics.to_dict("records"),
             directions=DIRECTION,
             defs=defs.to_dict("records"),
             indicators=indicators,

@@ -167,9 +167,15 @@ def test_every_link_is_a_web_address_or_a_page_of_the_site(visit, name):
 
 
 @pytest.mark.parametrize(
-    "query, target", [("Shoplifting", "crimes/shoplifting/"), ("Bicycle theft", "crimes/bicycle-theft/")]
+    "query, target",
+    [
+        ("Shoplifting", "crimes/shoplifting/"),
+        ("Bicycle theft", "crimes/bicycle-theft/"),
+        ("hate crime", "priorities/hatred-intolerance/"),  # a topic: its Plan priority (topics.csv)
+        ("knife crime", "priorities/children-young-people/"),
+    ],
 )
-def test_a_crime_type_is_the_first_result_for_its_name(visit, query, target):
+def test_a_crime_type_or_topic_is_the_first_result_for_its_name(visit, query, target):
     page = visit.open("")
     page.locator("input.md-search__input").click()
     page.keyboard.type(query, delay=20)
