@@ -298,7 +298,9 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
     numeric = {i for i, f in enumerate(res["schema"]["fields"]) if f.get("type") in ("integer", "number")}
     problems = []
     # Cells need a look only if some could hold non-ASCII digits or be too long; the parse itself stays strict.
-    if text.isascii() and len(text) <= MAX_FIELD_CHARS:
+    # When every line holds an even number of quotes no cell spans lines, so none is longer than the longest line.
+    lines = text.split("\n")
+    if text.isascii() and max(map(len, lines)) <= MAX_FIELD_CHARS and not any(line.count('"') % 2 for line in lines):
         try:
             collections.deque(reader, maxlen=0)
         except csv.Error as exc:
@@ -428,20 +430,25 @@ def explain(err) -> str:
     return err.note or err.message
 
 
-def typed(df: pd.DataFrame, res: dict) -> pd.DataFrame:
-    """Give each text column its schema type."""
-    for f in res["schema"]["fields"]:
-        col, kind = f["name"], f.get("type", "string")
-        if kind == "integer":
-            df[col] = pd.to_numeric(df[col].replace("", None)).astype("Int64")
-        elif kind == "number":
-            df[col] = pd.to_numeric(df[col].replace("", None)).astype("float64")
-        elif kind == "boolean":
+def read_typed(csv_path: Path, res: dict) -> pd.DataFrame:
+    """Read a resource with each column in its schema type: numbers parsed by pandas' C reader, an empty
+    number cell missing, every other cell kept as written (frictionless has already passed the values)."""
+    kinds = {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+    numeric = {"integer": "Int64", "number": "float64"}
+    df = pd.read_csv(
+        csv_path,
+        dtype={col: numeric.get(kind, str) for col, kind in kinds.items()},
+        keep_default_na=False,
+        na_values={col: [""] for col, kind in kinds.items() if kind in numeric},
+        encoding="utf-8",
+    )
+    for col, kind in kinds.items():
+        if kind == "boolean":
             df[col] = df[col].map(lambda v: {"true": True, "false": False}.get(v.lower(), None) if v else None)
     return df
 
 
-def load_package(descriptor_path: Path, validate: bool = True, cache: Path | None = None) -> Package:
+def load_package(descriptor_path: Path, cache: Path | None = None) -> Package:
     """Read and validate one package. Frictionless validates every package; with a cache folder, a package whose
     bytes it has already passed is not validated again (the key covers the descriptor and every file)."""
     descriptor_path = Path(descriptor_path)
@@ -457,18 +464,16 @@ def load_package(descriptor_path: Path, validate: bool = True, cache: Path | Non
         seen.add(res["name"])
         csv_path = resolve_resource_path(pkg_dir, res, descriptor_path)
         precheck_csv(csv_path, res, pkg.name)
-    if validate:
-        key = validation_key(descriptor_path, descriptor)
-        if cache is None or not (cache / key).exists():
-            problems = frictionless_problems(descriptor_path, descriptor)
-            raise_all(problems, f"{descriptor_path}: {len(problems)} problems")
-            if cache is not None:
-                cache.mkdir(parents=True, exist_ok=True)
-                (cache / key).touch()
+    key = validation_key(descriptor_path, descriptor)
+    if cache is None or not (cache / key).exists():
+        problems = frictionless_problems(descriptor_path, descriptor)
+        raise_all(problems, f"{descriptor_path}: {len(problems)} problems")
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
+            (cache / key).touch()
     for res in descriptor["resources"]:
         csv_path = resolve_resource_path(pkg_dir, res, descriptor_path)
-        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
-        pkg.frames[res["name"]] = typed(frame, res)
+        pkg.frames[res["name"]] = read_typed(csv_path, res)
     check_declarations(pkg)
     check_complete(pkg)
     return pkg
