@@ -60,8 +60,9 @@ class Indicators:
     rank_by: str = "rate"  # "rate" with a population, else "count"
 
     def __post_init__(self):
-        keys = zip(self.stats.area_code, self.stats.indicator_id, self.stats.measure, self.stats.period, strict=False)
-        self._index = dict(zip(keys, self.stats.value, strict=False))
+        s = self.stats  # columns as lists: iterating pandas string arrays value by value is slow
+        keys = zip(s.area_code.tolist(), s.indicator_id.tolist(), s.measure.tolist(), s.period.tolist(), strict=True)
+        self._index = dict(zip(keys, s.value.tolist(), strict=True))
 
     def value(self, area: str, indicator: str, measure: str, period: str | None = None):
         v = self._index.get((area, indicator, measure, period or str(self.as_at)))
@@ -148,7 +149,7 @@ def monthly_series(
     """Counts per indicator, area and month; London is every row of the file, BOROUGHS the boroughs alone, and
     each peer group (X-PEER-...) the sum of its boroughs."""
     by_cat = crime.groupby(["area_code", "category_id", "month"], as_index=False)["count"].sum()
-    is_borough = by_cat.area_code.isin(set(crime.loc[crime.area_kind == "borough", "area_code"]))
+    is_borough = by_cat.area_code.isin(crime.loc[crime.area_kind == "borough", "area_code"].unique())
     london = by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=LONDON)
     aggregates = [london, sum_of(by_cat[is_borough], BOROUGHS)]
     aggregates += [sum_of(by_cat[by_cat.area_code.isin(members)], peer_code(g)) for g, members in (peers or {}).items()]

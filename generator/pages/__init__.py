@@ -54,7 +54,7 @@ class Model:
         types = crime_types(self.frame("definitions", "categories"))
         if not self.crime_included:
             return types
-        present = set(self.frame("crime", "recorded-crime").category_id)
+        present = set(self.frame("crime", "recorded-crime").category_id.unique())
         return types[[bool(present & set(cats)) for cats in types.categories]].reset_index(drop=True)
 
     @property
