@@ -300,46 +300,39 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
     # Cells need a look only if some could hold non-ASCII digits or be too long; the parse itself stays strict.
     # When every line holds an even number of quotes no cell spans lines, so none is longer than the longest line.
     lines = text.split("\n")
-    if text.isascii() and max(map(len, lines)) <= MAX_FIELD_CHARS and not any(line.count('"') % 2 for line in lines):
-        try:
-            collections.deque(reader, maxlen=0)
-        except csv.Error as exc:
-            raise DataError(
-                f"malformed CSV ({exc}); check the quotes on this line",
-                path=csv_path,
-                package=package,
-                resource=name,
-                row=reader.line_num,
-            ) from None
-        return
+    spans_lines = any(line.count('"') % 2 for line in lines)
+    plain = text.isascii() and max(map(len, lines)) <= MAX_FIELD_CHARS and not spans_lines
     try:
-        for row in reader:
-            for i in numeric:
-                odd_digits = (
-                    i < len(row) and not row[i].isascii() and any(c.isdigit() and not c.isascii() for c in row[i])
-                )
-                if odd_digits and len(problems) < MAX_REPORTED:
-                    problems.append(
-                        DataError(
-                            f"value {row[i][:40]!r} has digits that are not 0-9 (full-width or another script); "
-                            "write numbers with 0-9",
+        if plain:
+            collections.deque(reader, maxlen=0)  # parsed, strictly, at the csv module's speed
+        else:
+            for row in reader:
+                for i in numeric:
+                    odd_digits = (
+                        i < len(row) and not row[i].isascii() and any(c.isdigit() and not c.isascii() for c in row[i])
+                    )
+                    if odd_digits and len(problems) < MAX_REPORTED:
+                        problems.append(
+                            DataError(
+                                f"value {row[i][:40]!r} has digits that are not 0-9 (full-width or another script); "
+                                "write numbers with 0-9",
+                                path=csv_path,
+                                package=package,
+                                resource=name,
+                                row=reader.line_num,
+                                field=header[i],
+                            )
+                        )
+                for i, cell in enumerate(row):
+                    if len(cell) > MAX_FIELD_CHARS:
+                        raise DataError(
+                            f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
                             path=csv_path,
                             package=package,
                             resource=name,
                             row=reader.line_num,
-                            field=header[i],
+                            field=header[i] if i < len(header) else None,
                         )
-                    )
-            for i, cell in enumerate(row):
-                if len(cell) > MAX_FIELD_CHARS:
-                    raise DataError(
-                        f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
-                        path=csv_path,
-                        package=package,
-                        resource=name,
-                        row=reader.line_num,
-                        field=header[i] if i < len(header) else None,
-                    )
     except csv.Error as exc:
         raise DataError(
             f"malformed CSV ({exc}); check the quotes on this line",
