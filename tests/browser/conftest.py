@@ -64,3 +64,11 @@ def visit(browser, base_url):
     v = Visit(browser, base_url)
     yield v
     v.context.close()
+
+
+def search_results(page, query: str) -> list[str]:
+    """Type a query into the site's search box, as a visitor does; the addresses of the results, best first."""
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")

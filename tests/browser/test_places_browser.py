@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import serve
 
-from browser.conftest import AXE, Visit
+from browser.conftest import AXE, Visit, search_results
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +40,5 @@ def test_ward_and_crime_pages_render_with_no_errors_and_no_violations(wvisit, pa
 
 
 def test_a_resident_finds_their_ward_by_name(wvisit):
-    page = wvisit.open("")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Heathrow Villages", delay=20)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    first = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")[0]
+    first = search_results(wvisit.open(""), "Heathrow Villages")[0]
     assert "wards/heathrow-villages/" in first

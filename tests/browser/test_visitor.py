@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from browser.conftest import AXE
+from browser.conftest import AXE, search_results
 
 PAGES = {
     "home": "",
@@ -71,11 +71,7 @@ def test_charts_render_after_an_instant_navigation_click(visit):
     ],
 )
 def test_site_search_finds_the_page(visit, query, target):
-    page = visit.open("")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query, delay=20)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    hrefs = search_results(visit.open(""), query)
     assert any(target in h for h in hrefs[:5]), hrefs[:5]
 
 
@@ -176,11 +172,7 @@ def test_every_link_is_a_web_address_or_a_page_of_the_site(visit, name):
     ],
 )
 def test_a_crime_type_or_topic_is_the_first_result_for_its_name(visit, query, target):
-    page = visit.open("")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query, delay=20)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    first = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")[0]
+    first = search_results(visit.open(""), query)[0]
     assert target in first, first
 
 
