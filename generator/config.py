@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, printable
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -92,7 +92,7 @@ class Setting:
     name: str
     default: object
     help: str
-    kind: str = "str"  # str | path (relative to the project) | quarter | table
+    kind: str = "str"  # str | path (relative to the project) | quarter | table | workers ('auto' or a count)
     option: bool = True
 
 
@@ -111,6 +111,12 @@ SETTINGS = (
     Setting("site_dir", "site", "where the built site goes", "path"),
     Setting("generated", "build/generated", "where the generated pages are kept, for `mkdocs serve`", "path"),
     Setting("validated", "build/validated", "packages frictionless has already passed, by content hash", "path"),
+    Setting(
+        "workers",
+        "auto",
+        "processes that render pages side by side: a number, or 'auto' for one per core",
+        "workers",
+    ),
     Setting(
         "site_url",
         "http://127.0.0.1:8000/",
@@ -169,6 +175,7 @@ class Config:
     site_dir: Path
     generated: Path
     validated: Path
+    workers: str  # 'auto' or a whole number (site.page_workers)
     site_url: str
     feedback_url: str
     source_date_epoch: str
@@ -188,6 +195,14 @@ def read_setting(setting: Setting, value, root: Path):
         return (root / str(value)).resolve()
     if setting.kind == "quarter":
         return parse_as_at(value)
+    if setting.kind == "workers":
+        text = str(value).strip().lower()
+        if text != "auto" and not (text.isdigit() and int(text) >= 1):
+            raise DataError(
+                f"must be a whole number of at least 1, or 'auto'; got {printable(value)!r}",
+                field=setting.name,
+            )
+        return text
     if setting.kind == "table":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise DataError(

@@ -29,6 +29,9 @@ class DataError(Exception):
     def problems(self) -> list[DataError]:
         return [self]
 
+    def __reduce__(self):  # file, row and field survive the trip back from a page worker process
+        return (_restore, (type(self), self.args, self.__dict__))
+
     def __str__(self) -> str:
         where = []
         if self.path:
@@ -72,6 +75,13 @@ class DataErrors(DataError):
         if len(self._problems) > len(shown):
             lines.append(f"  ... and {len(self._problems) - len(shown)} more")
         return "\n".join(lines)
+
+
+def _restore(cls, args: tuple, state: dict) -> DataError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 def raise_all(problems: list[DataError], summary: str = "") -> None:

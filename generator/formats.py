@@ -7,6 +7,7 @@ import datetime
 import io
 import math
 
+import numpy as np
 import pandas as pd
 
 
@@ -44,13 +45,18 @@ def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
     columns = []
     for name in frame.columns:
         col = frame[name]
-        if name in counts:
-            fmt = _count
-        elif pd.api.types.is_float_dtype(col.dtype):
-            fmt = _decimal
+        values = col.tolist()
+        numpy_kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+        if numpy_kind in ("i", "u"):  # never missing, already whole
+            columns.append([str(v) for v in values])
+        elif numpy_kind == "f":  # missing is NaN alone
+            if name in counts:
+                columns.append(["" if v != v else str(int(round(v))) for v in values])
+            else:
+                columns.append(["" if v != v else str(round(v, 2)) for v in values])
         else:
-            fmt = _plain
-        columns.append([fmt(v) for v in col.tolist()])
+            fmt = _count if name in counts else _decimal if pd.api.types.is_float_dtype(col.dtype) else _plain
+            columns.append([fmt(v) for v in values])
     writer.writerows(zip(*columns, strict=True))
     return buf.getvalue().encode("utf-8")
 

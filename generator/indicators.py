@@ -8,6 +8,7 @@ with the reason, never computed from the wrong months.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -63,6 +64,10 @@ class Indicators:
         s = self.stats  # columns as lists: iterating pandas string arrays value by value is slow
         keys = zip(s.area_code.tolist(), s.indicator_id.tolist(), s.measure.tolist(), s.period.tolist(), strict=True)
         self._index = dict(zip(keys, s.value.tolist(), strict=True))
+        self._spans = series_spans(self.series)
+        if self._spans is None:  # one (indicator, area) in several runs: sort, so each is one slice
+            self.series = self.series.sort_values(["indicator_id", "area_code", "month"], kind="stable")
+            self._spans = series_spans(self.series)
 
     def value(self, area: str, indicator: str, measure: str, period: str | None = None):
         v = self._index.get((area, indicator, measure, period or str(self.as_at)))
@@ -70,9 +75,8 @@ class Indicators:
 
     def series_for(self, indicator: str, area: str) -> pd.DataFrame:
         """The monthly series of one indicator in one area (empty when the edition has none of its categories)."""
-        if not hasattr(self, "_series"):
-            self._series = {k: g for k, g in self.series.groupby(["indicator_id", "area_code"], sort=False)}
-        return self._series.get((indicator, area), self.series.iloc[0:0])
+        start, stop = self._spans.get((indicator, area), (0, 0))
+        return self.series.iloc[start:stop]
 
     def covers(self, quarter: Quarter) -> bool:
         return self.coverage[0] <= quarter.months[0] and quarter.end_month <= self.coverage[1]
@@ -91,6 +95,18 @@ class Indicators:
             return ""
         note = f"mid-{used[0]} resident population"
         return note if used[0] == used[1] else f"{note}; the population file has no mid-{used[1]} estimate"
+
+
+def series_spans(series: pd.DataFrame) -> dict[tuple[str, str], tuple[int, int]] | None:
+    """Where each (indicator, area) runs in the series, as row positions; None unless each is one run."""
+    ids, codes = series.indicator_id.to_numpy(), series.area_code.to_numpy()
+    first = np.ones(len(series), dtype=bool)
+    first[1:] = (ids[1:] != ids[:-1]) | (codes[1:] != codes[:-1])
+    starts = np.flatnonzero(first)
+    stops = np.append(starts[1:], len(series))
+    keys = zip(ids[starts].tolist(), codes[starts].tolist(), strict=True)
+    spans = dict(zip(keys, zip(starts.tolist(), stops.tolist(), strict=True), strict=True))
+    return spans if len(spans) == len(starts) else None
 
 
 def category_sets(definitions: pd.DataFrame, categories: pd.DataFrame) -> dict[str, list[str]]:
@@ -147,30 +163,46 @@ def monthly_series(
     crime: pd.DataFrame, sets: dict[str, list[str]], peers: dict[str, list[str]] | None = None
 ) -> pd.DataFrame:
     """Counts per indicator, area and month; London is every row of the file, BOROUGHS the boroughs alone, and
-    each peer group (X-PEER-...) the sum of its boroughs."""
-    by_cat = crime.groupby(["area_code", "category_id", "month"], as_index=False)["count"].sum()
-    is_borough = by_cat.area_code.isin(crime.loc[crime.area_kind == "borough", "area_code"].unique())
-    london = by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=LONDON)
-    aggregates = [london, sum_of(by_cat[is_borough], BOROUGHS)]
-    aggregates += [sum_of(by_cat[by_cat.area_code.isin(members)], peer_code(g)) for g, members in (peers or {}).items()]
-    by_cat = pd.concat([by_cat, *aggregates], ignore_index=True)
-    months = sorted(crime["month"].unique())
-    # Every indicator at once: its categories as rows of a membership table, joined and summed.
-    members = pd.DataFrame(
-        [(ind, c) for ind, cats in sets.items() for c in cats], columns=["indicator_id", "category_id"]
-    )
-    summed = members.merge(by_cat, on="category_id").groupby(["indicator_id", "area_code", "month"])["count"].sum()
-    wide = summed.unstack("month").reindex(columns=months).fillna(0).astype("int64")
-    out = wide.stack().rename("count").reset_index()
-    return (
-        out[["indicator_id", "area_code", "month", "count"]]
-        .sort_values(["indicator_id", "area_code", "month"], kind="stable")
-        .reset_index(drop=True)
-    )
+    each peer group (X-PEER-...) the sum of its boroughs.
 
-
-def sum_of(by_cat: pd.DataFrame, code: str) -> pd.DataFrame:
-    return by_cat.groupby(["category_id", "month"], as_index=False)["count"].sum().assign(area_code=code)
+    An indicator has a series in an area when the file has a row of one of its categories there (its months
+    without a row count 0). Computed as arrays: offences by area, category and month, the aggregate areas as
+    sums of their members, and every indicator at once through a membership matrix over categories."""
+    area_ids, areas = pd.factorize(crime["area_code"], sort=True)
+    cat_ids, cats = pd.factorize(crime["category_id"], sort=True)
+    month_ids, months = pd.factorize(crime["month"], sort=True)
+    shape = (len(areas), len(cats), len(months))
+    weights = crime["count"].fillna(0).to_numpy(dtype="float64")  # sums of counts: exact in float64
+    cube = np.bincount(np.ravel_multi_index((area_ids, cat_ids, month_ids), shape), weights, math.prod(shape))
+    cube = cube.reshape(shape)
+    present = np.bincount(np.ravel_multi_index((area_ids, cat_ids), shape[:2]), minlength=shape[0] * shape[1])
+    present = present.reshape(shape[:2]) > 0
+    codes = areas.tolist()
+    boroughs = set(crime.loc[crime.area_kind == "borough", "area_code"].tolist())
+    groups = {LONDON: codes, BOROUGHS: [a for a in codes if a in boroughs]}
+    groups |= {peer_code(g): [a for a in codes if a in set(members)] for g, members in (peers or {}).items()}
+    rows = [[codes.index(a) for a in members] for members in groups.values()]
+    cube = np.concatenate([cube, *(cube[r].sum(axis=0, keepdims=True) for r in rows)])
+    present = np.concatenate([present, *(present[r].any(axis=0, keepdims=True) for r in rows)])
+    codes += list(groups)
+    order = sorted(range(len(codes)), key=codes.__getitem__)
+    position = {c: i for i, c in enumerate(cats.tolist())}
+    ids = sorted(sets)
+    member = np.zeros((len(ids), len(cats)))
+    for i, indicator in enumerate(ids):
+        member[i, [position[c] for c in sets[indicator] if c in position]] = 1
+    counts = np.tensordot(member, cube[order], axes=([1], [1]))  # indicator, area, month
+    has = (member @ present[order].T.astype("float64")) > 0
+    ii, aa = np.nonzero(has)
+    n = len(months)
+    return pd.DataFrame(
+        {
+            "indicator_id": np.repeat(np.array(ids, dtype=object)[ii], n),
+            "area_code": np.repeat(np.array(codes, dtype=object)[order][aa], n),
+            "month": np.tile(np.asarray(months, dtype=object), len(ii)),
+            "count": counts[ii, aa].reshape(-1).round().astype("int64"),
+        }
+    )
 
 
 def pct(new, old):
@@ -193,8 +225,13 @@ def population_year(end: str, available: list[int]) -> tuple[int, int]:
     return used, wanted
 
 
+def wide_counts(series: pd.DataFrame) -> pd.DataFrame:
+    """The monthly series as one row per (indicator, area) and one column per month, for quarter_stats."""
+    return series.pivot(index=["indicator_id", "area_code"], columns="month", values="count")
+
+
 def quarter_stats(
-    series: pd.DataFrame,
+    wide: pd.DataFrame,
     quarter: Quarter,
     population: pd.DataFrame | None,
     borough_codes: list[str],
@@ -209,8 +246,6 @@ def quarter_stats(
         pop.loc[LONDON] = pop.loc[BOROUGHS]  # London's rate: borough offences over borough residents
         for g, members in (peers or {}).items():
             pop.loc[peer_code(g)] = pop.reindex(members).sum()
-    # One wide table for every indicator at once: rows (indicator, area), columns months.
-    wide = series.pivot(index=["indicator_id", "area_code"], columns="month", values="count")
     r12 = window_sum(wide, end, 12)
     p12 = window_sum(wide, shift_month(end, -12), 12)
     q = window_sum(wide, end, 3)
@@ -309,8 +344,9 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
     population = catalog.role("crime").frames.get("population")
     borough_codes = areas.borough_codes(catalog)
     parts, years = [], {}
+    wide = wide_counts(series)  # every indicator at once: rows (indicator, area), columns months
     for q in dict.fromkeys((as_at, as_at.previous) + also):
-        stats, used = quarter_stats(series, q, population, borough_codes, peers)
+        stats, used = quarter_stats(wide, q, population, borough_codes, peers)
         parts.append(stats)
         if used:
             years[str(q)] = used

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -38,6 +39,23 @@ def plotly_js() -> Path:
     return Path(__file__).parent / "vendor" / "plotly-site.min.js"
 
 
+class LinkedFile(File):
+    """A generated download, hard-linked into the site instead of copied: a build writes hundreds of them, and
+    both folders are the build's own output. Copied where a link cannot be made (another file system)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self.abs_src_path is None or (dirty and not self.is_modified()):
+            return super().copy_file(dirty)
+        dest = self.abs_dest_path
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        try:
+            if os.path.lexists(dest):
+                os.unlink(dest)
+            os.link(self.abs_src_path, dest)
+        except OSError:
+            super().copy_file(dirty)
+
+
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
     def generated(self, config) -> Path:
         return Path(config.config_file_path).parent / self.config.generated_dir
@@ -58,7 +76,7 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
                 if files.get_file_from_path(rel) is not None:
                     raise PluginError(f"generated file {rel} clashes with a hand-written page in docs/")
                 files.append(
-                    File(
+                    (File if rel.endswith(".md") else LinkedFile)(
                         rel,
                         src_dir=str(generated),
                         dest_dir=config.site_dir,

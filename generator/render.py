@@ -7,12 +7,15 @@ template marks data as safe.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -48,6 +51,7 @@ def _plain(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+@functools.lru_cache(maxsize=4096)  # every page links to the same few hundred places
 def rel(from_dir: str, target: str) -> str:
     """Relative URL from a page's folder ('boroughs/camden/') to a site path ('data/boroughs/')."""
     base = from_dir.strip("/") or "."
@@ -83,9 +87,20 @@ def table_body(df) -> Markup:
     Written here rather than in Jinja: a chart's table may have thousands of cells, and this is the build's
     inner loop.
     """
-    columns = [["" if v is None or v != v else str(escape(v)) for v in df[c].tolist()] for c in df.columns]
+    columns = [cell_texts(df[c]) for c in df.columns]
     rows = zip(*columns, strict=True)
     return Markup("".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>\n" for row in rows))
+
+
+def cell_texts(column) -> list[str]:
+    """A column's cells as escaped text; numbers need no escaping, which is most of a chart's table."""
+    values = column.tolist()
+    numpy_kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+    if numpy_kind in ("i", "u", "b"):
+        return [str(v) for v in values]
+    if numpy_kind == "f":
+        return ["" if v != v else str(v) for v in values]
+    return ["" if v is None or v is pd.NA or v != v else str(escape(v)) for v in values]
 
 
 def link_or_none(value) -> str | None:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import itertools
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +29,7 @@ from .formats import month_range
 from .mkdocs_plugin import BLOCKS_SUFFIX, NAV_FILE
 from .packages import load_catalog, web_url
 from .pages import Model
-from .pages.registry import PAGE_TYPES
+from .pages.registry import PAGE_TYPES, PAGE_TYPES_BY_NAME
 from .render import Renderer, Site
 
 SITE_STAGING, GENERATED_STAGING = ".site-", ".generated-"  # temporary folders beside site/ and build/generated
@@ -110,14 +114,114 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
     return model, timings
 
 
-def render_site(model: Model) -> Site:
-    """Every page type, in the registry's order, which is also the navigation's."""
-    r = Renderer(context(model.config, model))
-    for page_type in PAGE_TYPES:
-        if page_type.build:
-            page_type.build(r, model)
-    r.site.nav = [entry for page_type in PAGE_TYPES if (entry := page_type.nav(model)) is not None]
-    return r.site
+class WorkerFailed(Exception):
+    """A page worker stopped without a result, or with an error it could not send back as itself."""
+
+
+def take_page_types(model: Model, ctx: dict, names: list[str], next_index) -> dict[str, Site]:
+    """Render page types, taking the next one not yet taken until none is left: one Site per page type."""
+    r = Renderer(ctx)
+    out = {}
+    while (i := next_index()) < len(names):
+        r.site = Site()
+        PAGE_TYPES_BY_NAME[names[i]].build(r, model)
+        out[names[i]] = r.site
+    return out
+
+
+def shared_counter(fork) -> Callable[[], int]:
+    """0, 1, 2, ... across forked processes: each number is handed out once."""
+    value = fork.Value("i", 0)
+
+    def next_index() -> int:
+        with value.get_lock():
+            value.value += 1
+            return value.value - 1
+
+    return next_index
+
+
+def page_worker(model: Model, ctx: dict, names: list[str], next_index, conn) -> None:
+    """A forked process's share of the page stage, sent back through conn (or the error that stopped it)."""
+    try:
+        result = take_page_types(model, ctx, names, next_index)
+    except BaseException as exc:  # sent to the parent, which raises it there
+        result = (exc, traceback.format_exc())
+    try:
+        conn.send(result)
+    except Exception:  # the error itself cannot be pickled: send its text
+        conn.send((WorkerFailed(result[1] if isinstance(result, tuple) else "result not sendable"), ""))
+    conn.close()
+
+
+def render_parallel(model: Model, ctx: dict, names: list[str], workers: int) -> dict[str, Site]:
+    """Page types shared among this process and workers - 1 forked ones, each taking the next type when free."""
+    fork = multiprocessing.get_context("fork")
+    next_index = shared_counter(fork)
+    children = []
+    try:
+        for _ in range(workers - 1):
+            receive, send = fork.Pipe(duplex=False)
+            proc = fork.Process(target=page_worker, args=(model, ctx, names, next_index, send), daemon=True)
+            proc.start()
+            send.close()
+            children.append((proc, receive))
+        done = take_page_types(model, ctx, names, next_index)
+        for proc, receive in children:
+            try:
+                result = receive.recv()
+            except EOFError:
+                raise WorkerFailed(f"a page worker stopped (exit code {proc.exitcode})") from None
+            if isinstance(result, tuple):
+                exc, text = result
+                raise exc from (WorkerFailed(text) if text else None)
+            done.update(result)
+        return done
+    finally:
+        for proc, _ in children:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+
+
+def merge(parts: list[Site]) -> Site:
+    """One Site from each page type's, in order; two page types never write the same path or chart id."""
+    site = Site()
+    for part in parts:
+        for mine, theirs in (
+            (site.pages, part.pages),
+            (site.files, part.files),
+            (site.blocks, part.blocks),
+            (site.chart_ids, part.chart_ids),
+        ):
+            if clash := sorted(set(mine) & set(theirs)):
+                raise ValueError(f"written by two page types: {clash[0]}")
+            mine.update(theirs)
+    return site
+
+
+def page_workers(setting: str) -> int:
+    """How many processes render pages: the setting, or with 'auto' one per core this process may use."""
+    if setting != "auto":
+        return int(setting)
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return len(cores)
+
+
+def render_site(model: Model, workers: int = 1) -> Site:
+    """Every page type, merged in the registry's order, which is also the navigation's.
+
+    With more than one worker (and where processes can fork), page types are rendered side by side."""
+    ctx = context(model.config, model)
+    names = [page_type.name for page_type in PAGE_TYPES if page_type.build]
+    workers = min(workers, len(names))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        done = render_parallel(model, ctx, names, workers)
+    else:
+        done = take_page_types(model, ctx, names, itertools.count().__next__)
+    site = merge([done[name] for name in names])
+    site.nav = [entry for page_type in PAGE_TYPES if (entry := page_type.nav(model)) is not None]
+    return site
 
 
 def write_generated(site: Site, folder: Path) -> None:
@@ -182,7 +286,7 @@ def build(config: Config, verbose: bool = False) -> BuildReport:
     report = BuildReport()
     model, report.timings = make_model(config)
     t = time.perf_counter()
-    site = render_site(model)
+    site = render_site(model, page_workers(config.workers))
     report.timings["pages"] = time.perf_counter() - t
     report.pages, report.files = len(site.pages), len(site.files)
     report.findings = model.findings.status.value_counts().to_dict()

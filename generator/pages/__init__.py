@@ -61,9 +61,13 @@ class Model:
     def definitions(self) -> pd.DataFrame:
         return self.frame("definitions", "indicators")
 
+    @cached_property
+    def documents(self) -> dict[str, dict]:
+        """Each source document's row, by doc_id (pages cite them hundreds of times)."""
+        return {row["doc_id"]: row for row in self.frame("documents", "documents").to_dict("records")}
+
     def doc(self, doc_id: str) -> dict:
-        docs = self.frame("documents", "documents").set_index("doc_id")
-        return docs.loc[doc_id].to_dict() | {"doc_id": doc_id}
+        return dict(self.documents[doc_id])
 
     def cite(self, doc_id: str, line=None) -> str:
         """Plain-text citation: document reference and line of its text extraction."""

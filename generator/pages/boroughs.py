@@ -21,10 +21,10 @@ MEASURES = [
 ]
 
 
-def borough_priorities(model: Model, code: str) -> list[dict]:
-    """The borough's chosen crimes, then ASB and the mandatory high-harm crimes, each with its data status."""
+def borough_priorities(model: Model, code: str, local: pd.DataFrame) -> list[dict]:
+    """The borough's chosen crimes (its rows of model.local), then ASB and the mandatory high-harm crimes, each
+    with its data status."""
     lpm = model.frame("definitions", "local-priority-map").set_index("priority_id")
-    local = model.local[model.local.borough_code == code]
     mandatory = model.frame("plan", "mandatory-high-harm-crimes").set_index("crime_id")
     out = []
     for r in local.itertuples():
@@ -72,16 +72,16 @@ def borough_priorities(model: Model, code: str) -> list[dict]:
     return out
 
 
-def indicator_rows(model: Model, code: str, ids: list[str]) -> list[dict]:
+def indicator_rows(model: Model, code: str, ids: list[str], defs: dict[str, dict]) -> list[dict]:
+    """One row per indicator (defs: the indicator definitions by id)."""
     ind = model.indicators
-    defs = model.definitions.set_index("indicator_id")
     rows = []
     for i in ids:
         rows.append(
             {
                 "indicator_id": i,
-                "title": defs.loc[i, "title"],
-                "direction": defs.loc[i, "direction"],
+                "title": defs[i]["title"],
+                "direction": defs[i]["direction"],
                 **{m: ind.value(code, i, m) for m in MEASURES},
                 "london_pct_12m": ind.value(LONDON, i, "pct_change_12m"),
                 "london_rate": ind.value(LONDON, i, "rate_per_1000"),
@@ -168,14 +168,17 @@ def build(r, model: Model) -> None:
     lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")
     lcpf_rank = lcpf["allocation"].rank(ascending=False, method="min")
     keys = model.definitions["indicator_id"].tolist()
+    defs = {d["indicator_id"]: d for d in model.definitions.to_dict("records")}
+    every_page = model.definitions[model.definitions.every_borough_page].indicator_id.tolist()
+    local = dict(list(model.local.groupby("borough_code", sort=False)))
     q_months = model.config.as_at.months
     for b in model.boroughs.itertuples():
-        prios = borough_priorities(model, b.code)
+        prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]))
         charts_out, rows, type_rows, type_chart, ward_list = [], [], [], None, []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
-            ids += [i for i in model.definitions[model.definitions.every_borough_page].indicator_id if i not in ids]
-            rows = indicator_rows(model, b.code, ids)
+            ids += [i for i in every_page if i not in ids]
+            rows = indicator_rows(model, b.code, ids, defs)
             q = model.config.as_at
             table = pd.DataFrame(rows).assign(
                 area=b.name,
@@ -211,11 +214,10 @@ def build(r, model: Model) -> None:
                 s = ind.series_for(i, b.code)
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
-                title = model.definitions.set_index("indicator_id").loc[i, "title"]
                 charts_out.append(
                     charts.trend(
                         f"{b.slug}-{i}",
-                        title,
+                        defs[i]["title"],
                         b.name,
                         s,
                         charts.colour_for(i, keys),

@@ -12,10 +12,9 @@ from . import Model, shown
 MEASURES = ("rolling_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank")
 
 
-def borough_table(model: Model, type_id: str) -> pd.DataFrame:
-    """Every borough on one crime type, with the periods each column covers."""
+def borough_table(model: Model, type_id: str, b: pd.DataFrame) -> pd.DataFrame:
+    """Every borough (b, in name order) on one crime type, with the periods each column covers."""
     ind, q = model.indicators, model.config.as_at
-    b = model.boroughs.sort_values("name")
     table = pd.DataFrame(
         {
             "borough": b.name.to_numpy(),
@@ -44,8 +43,11 @@ def build(r, model: Model) -> None:
     by_rate = ind.rank_by == "rate"
     measure, unit = ("rate_per_1000", "Offences per 1,000 residents") if by_rate else ("rolling_12m", "Offences")
     london = r.context["london"]
+    by_name = model.boroughs.sort_values("name")
+    tiles = by_name.to_dict("records")
+    rate_notes = [(b.name, b.rate_note) for b in model.boroughs.itertuples() if b.rate_note]
     for t in types.itertuples():
-        table = borough_table(model, t.type_id)
+        table = borough_table(model, t.type_id, by_name)
         r.site.files[f"crimes/{t.slug}/boroughs.csv"] = csv_bytes(
             table.drop(columns="slug"), counts=("rolling_12m", "rank")
         )
@@ -114,8 +116,8 @@ def build(r, model: Model) -> None:
             rows=rows,
             charts=charts_out,
             layers=[layer],
-            tiles=model.boroughs.sort_values("name").to_dict("records"),
-            rate_notes=[(b.name, b.rate_note) for b in model.boroughs.itertuples() if b.rate_note],
+            tiles=tiles,
+            rate_notes=rate_notes,
             related=related,
             london_cells=[
                 shown(model, ind.value(LONDON, t.type_id, m), m, d, sg, sf)

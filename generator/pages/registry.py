@@ -75,3 +75,4 @@ PAGE_TYPES = (
     PageType("glossary", glossary.build, lambda m: None),  # listed under About
     PageType("about", None, lambda m: {"About": ["about.md", "methodology.md", "glossary.md", "accessibility.md"]}),
 )
+PAGE_TYPES_BY_NAME = {page_type.name: page_type for page_type in PAGE_TYPES}
