@@ -128,7 +128,8 @@ def mkdocs_floor(cfg, tmp: Path, inline: bool) -> float:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config as mkdocs_config
 
-    from generator.mkdocs_plugin import BLOCK_RE, BLOCKS_SUFFIX
+    from generator.generated import BLOCKS_SUFFIX
+    from generator.mkdocs_plugin import BLOCK_RE
 
     name = "floor-inline" if inline else "floor"
     docs = tmp / f"{name}-docs"

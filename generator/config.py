@@ -111,6 +111,7 @@ SETTINGS = (
     Setting("site_dir", "site", "where the built site goes", "path"),
     Setting("generated", "build/generated", "where the generated pages are kept, for `mkdocs serve`", "path"),
     Setting("validated", "build/validated", "packages frictionless has already passed, by content hash", "path"),
+    Setting("template_cache", "build/templates", "page and theme templates already compiled, by source hash", "path"),
     Setting(
         "workers",
         "auto",
@@ -175,6 +176,7 @@ class Config:
     site_dir: Path
     generated: Path
     validated: Path
+    template_cache: Path
     workers: str  # 'auto' or a whole number (site.page_workers)
     site_url: str
     feedback_url: str

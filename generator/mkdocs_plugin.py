@@ -1,19 +1,17 @@
 """MkDocs plugin: add the generated pages and downloads, and Plotly's JavaScript, to the site.
 
-Generated files live outside docs/ (git ignores them) and keep their paths, so
-``build/generated/boroughs/camden/index.md`` becomes ``/boroughs/camden/``.
-``transparency build`` points ``generated_dir`` at its staging folder and sets
-``build_date``; ``mkdocs serve`` uses the last build's ``build/generated``.
+``transparency build`` hands the plugin the generated site in memory (``site``), sets
+``build_date``, and links the downloads into the built site itself; ``mkdocs serve`` reads
+pages and downloads from the last build's folder, ``generated_dir`` (generator/generated.py).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -21,10 +19,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from . import generated
+from .generated import Site
+
 log = logging.getLogger("mkdocs.plugins.transparency")
 PLOTLY_DEST = "assets/javascripts/plotly.min.js"
-NAV_FILE = ".nav.json"  # written by the page stage: the navigation in reading order
-BLOCKS_SUFFIX = ".blocks.json"  # beside a page: HTML blocks to insert once the page is written
 BLOCK_RE = re.compile(r'<div data-block="([^"]+)"></div>')
 CHART_MARK = 'class="chart" data-chart="'
 
@@ -32,6 +31,7 @@ CHART_MARK = 'class="chart" data-chart="'
 class TransparencyConfig(base.Config):
     generated_dir = c.Type(str, default="build/generated")  # relative to mkdocs.yml
     build_date = c.Type(str, default="")  # YYYY-MM-DD: every page's date in the sitemap (default: MkDocs' own)
+    template_cache = c.Type(str, default="")  # a folder for the theme's compiled templates (default: none)
 
 
 def plotly_js() -> Path:
@@ -39,52 +39,34 @@ def plotly_js() -> Path:
     return Path(__file__).parent / "vendor" / "plotly-site.min.js"
 
 
-class LinkedFile(File):
-    """A generated download, hard-linked into the site instead of copied: a build writes hundreds of them, and
-    both folders are the build's own output. Copied where a link cannot be made (another file system)."""
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if self.abs_src_path is None or (dirty and not self.is_modified()):
-            return super().copy_file(dirty)
-        dest = self.abs_dest_path
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        try:
-            if os.path.lexists(dest):
-                os.unlink(dest)
-            os.link(self.abs_src_path, dest)
-        except OSError:
-            super().copy_file(dirty)
-
-
 class TransparencyPlugin(BasePlugin[TransparencyConfig]):
-    def generated(self, config) -> Path:
-        return Path(config.config_file_path).parent / self.config.generated_dir
+    site: Site | None = None  # set by `transparency build`; otherwise read from generated_dir
+    blocks: dict[str, dict[str, str]] | None = None  # the site's, by page path, once on_files has run
 
     def on_files(self, files: Files, config) -> Files:
-        generated = self.generated(config)
-        if not generated.is_dir():
-            log.warning("no generated pages in %s: run 'transparency build' first", generated)
-        else:
-            if (generated / NAV_FILE).is_file() and not config.nav:
-                config.nav = json.loads((generated / NAV_FILE).read_text(encoding="utf-8"))
-            for path in sorted(
-                p
-                for p in generated.rglob("*")
-                if p.is_file() and p.name != NAV_FILE and not p.name.endswith(BLOCKS_SUFFIX)
-            ):
-                rel = path.relative_to(generated).as_posix()
-                if files.get_file_from_path(rel) is not None:
-                    raise PluginError(f"generated file {rel} clashes with a hand-written page in docs/")
-                files.append(
-                    (File if rel.endswith(".md") else LinkedFile)(
-                        rel,
-                        src_dir=str(generated),
-                        dest_dir=config.site_dir,
-                        use_directory_urls=config.use_directory_urls,
-                    )
-                )
+        site, folder = self.site, Path(config.config_file_path).parent / self.config.generated_dir
+        if site is None:
+            if not folder.is_dir():
+                log.warning("no generated pages in %s: run 'transparency build' first", folder)
+            site = generated.read(folder) if folder.is_dir() else Site()
+        if site.nav and not config.nav:
+            config.nav = site.nav
+        for path in sorted({**site.pages, **site.files}):
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"generated file {path} clashes with a hand-written page in docs/")
+        for path, text in sorted(site.pages.items()):
+            files.append(File.generated(config, path, content=text))
+        if self.site is None:  # `transparency build` links the downloads in once MkDocs is done
+            for path in sorted(site.files):
+                files.append(File(path, str(folder), config.site_dir, config.use_directory_urls))
+        self.blocks = site.blocks
         files.append(File.generated(config, PLOTLY_DEST, abs_src_path=str(plotly_js())))
         return files
+
+    def on_env(self, env, config, files):
+        if self.config.template_cache:  # the theme's templates compiled once per source text, not every build
+            env.bytecode_cache = FileSystemBytecodeCache(self.config.template_cache)
+        return env
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if self.config.build_date:
@@ -93,13 +75,9 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
 
     def on_post_page(self, output: str, page, config) -> str:
         """Put the page's generated HTML blocks (tables, maps, charts) in place, after search has indexed it."""
-        generated = self.generated(config)
-        side = generated / (page.file.src_uri + BLOCKS_SUFFIX)
-        if not side.is_file() or page.file.abs_src_path is None:
+        blocks = (self.blocks or {}).get(page.file.src_uri) if page.file.generated_by else None
+        if not blocks:
             return output
-        if not Path(page.file.abs_src_path).is_relative_to(generated):
-            return output
-        blocks = json.loads(side.read_text(encoding="utf-8"))
         output = BLOCK_RE.sub(lambda m: blocks[m.group(1)], output)
         if CHART_MARK in output:
             # Start fetching Plotly with the styles, not after the page's scripts have run: on a slow link

@@ -12,15 +12,16 @@ import html
 import json
 import posixpath
 import re
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .charts import Chart
 from .formats import csv_bytes, number
+from .generated import Site
 from .packages import web_url
 
 # Characters Python-Markdown treats as syntax and lets a backslash neutralise ('<', '&' and '>' go through html.escape).
@@ -68,19 +69,6 @@ def page_folder(path: str) -> str:
     return path[: -len(".md")] + "/"
 
 
-@dataclass
-class Site:
-    """What the page stage produces: Markdown pages and downloadable files, by site path."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    chart_ids: set[str] = field(default_factory=set)
-    nav: list = field(default_factory=list)
-    # HTML inserted after Markdown conversion (page path -> block id -> HTML): Markdown never
-    # re-parses large generated HTML, which also keeps the build fast.
-    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
 def table_body(df) -> Markup:
     """A data table's rows, every cell escaped and an empty cell for a missing value.
 
@@ -108,9 +96,11 @@ def link_or_none(value) -> str | None:
     return value.strip() if web_url(value) else None
 
 
-def environment() -> Environment:
+def environment(cache: Path | None = None) -> Environment:
+    """The page templates' environment; with a cache folder, each template is compiled once per source text."""
     env = Environment(
         loader=PackageLoader("generator", "templates"),
+        bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache else None,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -153,8 +143,8 @@ def chart_metadata(chart: Chart, context: dict, folder: str) -> dict:
 class Renderer:
     """Renders page templates and collects their chart payloads and CSVs into a Site."""
 
-    def __init__(self, context: dict):
-        self.env = environment()
+    def __init__(self, context: dict, cache: Path | None = None):
+        self.env = environment(cache)
         self.site = Site()
         self.context = context
 

@@ -9,28 +9,25 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import itertools
-import json
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import areas, checks, compare, indicators, reconcile, wards
+from . import areas, checks, compare, generated, indicators, reconcile, wards
 from .config import Config
+from .forked import Forked, can_fork, shared_counter
 from .formats import month_range
-from .mkdocs_plugin import BLOCKS_SUFFIX, NAV_FILE
+from .generated import Site
 from .packages import load_catalog, web_url
 from .pages import Model
 from .pages.registry import PAGE_TYPES, PAGE_TYPES_BY_NAME
-from .render import Renderer, Site
+from .render import Renderer
 
 SITE_STAGING, GENERATED_STAGING = ".site-", ".generated-"  # temporary folders beside site/ and build/generated
 
@@ -114,13 +111,9 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
     return model, timings
 
 
-class WorkerFailed(Exception):
-    """A page worker stopped without a result, or with an error it could not send back as itself."""
-
-
 def take_page_types(model: Model, ctx: dict, names: list[str], next_index) -> dict[str, Site]:
     """Render page types, taking the next one not yet taken until none is left: one Site per page type."""
-    r = Renderer(ctx)
+    r = Renderer(ctx, template_cache(model.config.template_cache, "pages"))
     out = {}
     while (i := next_index()) < len(names):
         r.site = Site()
@@ -129,59 +122,19 @@ def take_page_types(model: Model, ctx: dict, names: list[str], next_index) -> di
     return out
 
 
-def shared_counter(fork) -> Callable[[], int]:
-    """0, 1, 2, ... across forked processes: each number is handed out once."""
-    value = fork.Value("i", 0)
-
-    def next_index() -> int:
-        with value.get_lock():
-            value.value += 1
-            return value.value - 1
-
-    return next_index
-
-
-def page_worker(model: Model, ctx: dict, names: list[str], next_index, conn) -> None:
-    """A forked process's share of the page stage, sent back through conn (or the error that stopped it)."""
-    try:
-        result = take_page_types(model, ctx, names, next_index)
-    except BaseException as exc:  # sent to the parent, which raises it there
-        result = (exc, traceback.format_exc())
-    try:
-        conn.send(result)
-    except Exception:  # the error itself cannot be pickled: send its text
-        conn.send((WorkerFailed(result[1] if isinstance(result, tuple) else "result not sendable"), ""))
-    conn.close()
-
-
 def render_parallel(model: Model, ctx: dict, names: list[str], workers: int) -> dict[str, Site]:
     """Page types shared among this process and workers - 1 forked ones, each taking the next type when free."""
-    fork = multiprocessing.get_context("fork")
-    next_index = shared_counter(fork)
+    next_index = shared_counter()
     children = []
     try:
-        for _ in range(workers - 1):
-            receive, send = fork.Pipe(duplex=False)
-            proc = fork.Process(target=page_worker, args=(model, ctx, names, next_index, send), daemon=True)
-            proc.start()
-            send.close()
-            children.append((proc, receive))
+        children = [Forked(take_page_types, model, ctx, names, next_index) for _ in range(workers - 1)]
         done = take_page_types(model, ctx, names, next_index)
-        for proc, receive in children:
-            try:
-                result = receive.recv()
-            except EOFError:
-                raise WorkerFailed(f"a page worker stopped (exit code {proc.exitcode})") from None
-            if isinstance(result, tuple):
-                exc, text = result
-                raise exc from (WorkerFailed(text) if text else None)
-            done.update(result)
+        for child in children:
+            done.update(child.result())
         return done
     finally:
-        for proc, _ in children:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join()
+        for child in children:
+            child.stop()
 
 
 def merge(parts: list[Site]) -> Site:
@@ -215,7 +168,7 @@ def render_site(model: Model, workers: int = 1) -> Site:
     ctx = context(model.config, model)
     names = [page_type.name for page_type in PAGE_TYPES if page_type.build]
     workers = min(workers, len(names))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and can_fork():
         done = render_parallel(model, ctx, names, workers)
     else:
         done = take_page_types(model, ctx, names, itertools.count().__next__)
@@ -224,18 +177,13 @@ def render_site(model: Model, workers: int = 1) -> Site:
     return site
 
 
-def write_generated(site: Site, folder: Path) -> None:
-    (folder / NAV_FILE).write_text(json.dumps(site.nav, indent=1) + "\n", encoding="utf-8")
-    for path, text in sorted(site.pages.items()):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    for path, blocks in sorted(site.blocks.items()):
-        (folder / (path + BLOCKS_SUFFIX)).write_text(json.dumps(blocks, sort_keys=True), encoding="utf-8")
-    for path, content in sorted(site.files.items()):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+def template_cache(folder: Path, name: str) -> Path | None:
+    """A folder for one environment's compiled templates, or None (compile every time) when it cannot be made."""
+    try:
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder / name
 
 
 def source_date_epoch(config: Config) -> str:
@@ -246,15 +194,20 @@ def source_date_epoch(config: Config) -> str:
     return str(int(end.tz_localize("UTC").timestamp()))
 
 
-def run_mkdocs(config: Config, generated: Path, site_dir: Path, epoch: str, verbose: bool, quarter_label: str) -> None:
-    """MkDocs in this process, every setting passed in: nothing is read from or written to the environment."""
+def run_mkdocs(
+    config: Config, site: Site, generated_dir: Path, site_dir: Path, epoch: str, verbose: bool, quarter_label: str
+) -> None:
+    """MkDocs in this process on the generated site in memory, every setting passed in: nothing is read from or
+    written to the environment. generated_dir is where the same site is being written, for `mkdocs serve`."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
     cfg = load_config(config_file=str(config.root / "mkdocs.yml"), site_dir=str(site_dir), site_url=config.site_url)
+    cfg.plugins["transparency"].site = site
     plugin = cfg.plugins["transparency"].config
-    plugin.generated_dir = str(generated)
+    plugin.generated_dir = str(generated_dir)
+    plugin.template_cache = str(template_cache(config.template_cache, "theme") or "")
     plugin.build_date = time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
     cfg.extra["version"] = {"provider": "mike" if config.archive else "none"}
     # What every page's footer states: the quarter it reports, and where to send feedback (web or mail only).
@@ -294,22 +247,31 @@ def build(config: Config, verbose: bool = False) -> BuildReport:
     report.as_at = model.config.as_at
 
     site_dir = config.site_dir
-    generated = config.generated
-    for folder in (site_dir.parent, generated.parent):
+    for folder in (site_dir.parent, config.generated.parent):
         folder.mkdir(parents=True, exist_ok=True)
     # Staging folders sit beside their targets so the final renames stay on one file system.
     with (
         tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=SITE_STAGING) as tmp_site,
-        tempfile.TemporaryDirectory(dir=generated.parent, prefix=GENERATED_STAGING) as tmp_gen,
+        tempfile.TemporaryDirectory(dir=config.generated.parent, prefix=GENERATED_STAGING) as tmp_gen,
     ):
         stage_gen, stage_site = Path(tmp_gen) / "generated", Path(tmp_site) / "site"
         stage_gen.mkdir()
-        write_generated(site, stage_gen)
-        t = time.perf_counter()
-        run_mkdocs(config, stage_gen, stage_site, model.epoch, verbose, model.config.as_at.label)
-        report.timings["mkdocs"] = time.perf_counter() - t
+        # The generated folder is written beside MkDocs, which reads the same site from memory.
+        writer = Forked(generated.write, site, stage_gen) if can_fork() else None
+        try:
+            if writer is None:
+                generated.write(site, stage_gen)
+            t = time.perf_counter()
+            run_mkdocs(config, site, stage_gen, stage_site, model.epoch, verbose, model.config.as_at.label)
+            report.timings["mkdocs"] = time.perf_counter() - t
+            if writer is not None:
+                writer.result()
+        finally:
+            if writer is not None:
+                writer.stop()
+        generated.link_files(site.files, stage_gen, stage_site)
         exchange(stage_site, site_dir)
-        exchange(stage_gen, generated)
+        exchange(stage_gen, config.generated)
     return report
 
 

@@ -10,8 +10,9 @@ import pytest
 from conftest import config_for, run_cli
 
 from generator.errors import DataError, DataErrors
+from generator.forked import WorkerFailed
 from generator.pages import registry
-from generator.site import WorkerFailed, make_model, render_site
+from generator.site import make_model, render_site
 
 
 @pytest.fixture(scope="module")
