@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .formats import fmt_int, month_name
@@ -69,6 +70,15 @@ def direction_word(pct: float) -> str:
     return f"{'rose' if pct > 0 else 'fell'} {abs(pct):.{1 if abs(pct) < 10 else 0}f}%"
 
 
+def twelve_month_average(counts: np.ndarray) -> np.ndarray:
+    """The mean of each month's count and the 11 before it, to one decimal; NaN for the first 11 months."""
+    out = np.full(len(counts), np.nan)
+    if len(counts) >= 12:
+        total = np.concatenate(([0], np.cumsum(counts)))
+        out[11:] = np.round((total[12:] - total[:-12]) / 12.0, 1)  # whole numbers: the sums are exact
+    return out
+
+
 def trend(
     chart_id: str,
     title: str,
@@ -83,26 +93,25 @@ def trend(
     """Monthly counts for an area, with its 12-month average and the quarter shaded.
 
     The summary quotes the indicator engine's quarter figures, so chart and tables never disagree."""
-    s = series.sort_values("month")
-    avg = s["count"].rolling(12).mean().round(1)
-    data = pd.DataFrame(
-        {"month": s["month"].to_numpy(), "offences": s["count"].to_numpy(), "12-month average": avg.to_numpy()}
-    )
+    s = series if series["month"].is_monotonic_increasing else series.sort_values("month")
+    months, counts = s["month"].tolist(), s["count"].to_numpy(dtype="int64")
+    avg = twelve_month_average(counts)
+    data = pd.DataFrame({"month": months, "offences": counts, "12-month average": avg})
     traces = [
         {
             "type": "scatter",
             "mode": "lines",
             "name": f"{area_name}: offences per month",
-            "x": data["month"].tolist(),
-            "y": data["offences"].tolist(),
+            "x": months,
+            "y": counts.tolist(),
             "line": {"color": colour, "width": 1.5},
         },
         {
             "type": "scatter",
             "mode": "lines",
             "name": "12-month average",
-            "x": data["month"].tolist(),
-            "y": [None if pd.isna(v) else float(v) for v in data["12-month average"]],
+            "x": months,
+            "y": [None if v != v else v for v in avg.tolist()],
             "line": {"color": "#000000", "width": 2, "dash": "dot"},
         },
     ]
@@ -134,7 +143,7 @@ def trend(
             ],
         ),
     }
-    period = f"{month_name(s.month.iloc[0])} to {month_name(s.month.iloc[-1])}"
+    period = f"{month_name(months[0])} to {month_name(months[-1])}"
     band = (
         f"The grey band marks the reporting quarter, {span}; the dotted line is the average of the 12 months to "
         "each month."

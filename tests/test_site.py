@@ -121,13 +121,18 @@ def test_downloads_are_complete_packages(small_site, catalog):
         folder = site / "data" / name
         assert (folder / "datapackage.json").read_bytes() == (pkg.path / "datapackage.json").read_bytes()
         with zipfile.ZipFile(folder / f"{name}.zip") as z:
+            assert z.testzip() is None  # every member's checksum holds
             names = set(z.namelist())
             assert "datapackage.json" in names
             for res in pkg.descriptor["resources"]:
                 assert z.read(res["path"]) == (pkg.path / res["path"]).read_bytes()
                 assert (folder / res["path"]).read_bytes() == (pkg.path / res["path"]).read_bytes()
     with zipfile.ZipFile(site / "data" / "all.zip") as z:
+        assert z.testzip() is None
         assert {n.split("/")[0] for n in z.namelist()} == set(catalog) | {"recorded-crime"}
+        assert (
+            z.read("boroughs/lcpf-allocations.csv") == (catalog["boroughs"].path / "lcpf-allocations.csv").read_bytes()
+        )
 
 
 def test_plotly_is_served_from_the_site_and_nothing_from_third_parties(small_site):

@@ -21,31 +21,31 @@ MEASURES = [
 ]
 
 
-def borough_priorities(model: Model, code: str, local: pd.DataFrame) -> list[dict]:
+def borough_priorities(model: Model, code: str, local: pd.DataFrame, lpm: dict[str, dict]) -> list[dict]:
     """The borough's chosen crimes (its rows of model.local), then ASB and the mandatory high-harm crimes, each
-    with its data status."""
-    lpm = model.frame("definitions", "local-priority-map").set_index("priority_id")
-    mandatory = model.frame("plan", "mandatory-high-harm-crimes").set_index("crime_id")
+    with its data status. lpm: the local priority map's rows by priority_id."""
+    mandatory = model.frame("plan", "mandatory-high-harm-crimes")
     out = []
     for r in local.itertuples():
-        m = lpm.loc[r.priority_id]
+        m = lpm[r.priority_id]
         out.append(
             {
                 "kind": "Local priority " + ("(additional)" if r.rank == "additional" else r.rank),
                 "name": r.crime,
-                "indicator_id": m.indicator_id or "",
-                "comparable": bool(m.computable),
+                "indicator_id": m["indicator_id"] or "",
+                "comparable": bool(m["computable"]),
                 "nearest": False,
-                "note": m.note or "",
+                "note": m["note"] or "",
                 "published": r.published_pct,
                 "confidence": r.confidence,
                 "citation": model.cite(r.source_doc, r.source_line),
             }
         )
-    for pid in ["antisocial-behaviour"] + list(mandatory.index):
-        m = lpm.loc[pid]
-        name = "Antisocial behaviour" if pid == "antisocial-behaviour" else mandatory.loc[pid, "crime"]
-        nearest = m.indicator_id if bool(m.computable) else ""
+    names = dict(zip(mandatory.crime_id.tolist(), mandatory.crime.tolist(), strict=True))
+    for pid in ["antisocial-behaviour", *names]:
+        m = lpm[pid]
+        name = "Antisocial behaviour" if pid == "antisocial-behaviour" else names[pid]
+        nearest = m["indicator_id"] if bool(m["computable"]) else ""
         out.append(
             {
                 "kind": "Every borough" if pid == "antisocial-behaviour" else "Mandatory high-harm crime",
@@ -53,7 +53,7 @@ def borough_priorities(model: Model, code: str, local: pd.DataFrame) -> list[dic
                 "indicator_id": nearest,
                 "comparable": bool(nearest),
                 "nearest": bool(nearest),
-                "note": m.note or "",
+                "note": m["note"] or "",
                 "published": None,
                 "confidence": "",
                 "citation": "",
@@ -171,9 +171,10 @@ def build(r, model: Model) -> None:
     defs = {d["indicator_id"]: d for d in model.definitions.to_dict("records")}
     every_page = model.definitions[model.definitions.every_borough_page].indicator_id.tolist()
     local = dict(list(model.local.groupby("borough_code", sort=False)))
+    lpm = {m["priority_id"]: m for m in model.frame("definitions", "local-priority-map").to_dict("records")}
     q_months = model.config.as_at.months
     for b in model.boroughs.itertuples():
-        prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]))
+        prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
         charts_out, rows, type_rows, type_chart, ward_list = [], [], [], None, []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))

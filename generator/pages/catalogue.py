@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
+from .. import zips
 from . import Model
-
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same data gives byte-identical archives
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name in sorted(members):
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, members[name])
-    return buf.getvalue()
 
 
 def package_files(pkg) -> dict[str, bytes]:
@@ -84,10 +69,11 @@ def build(r, model: Model) -> None:
         pkg = model.catalog[name]
         files = package_files(pkg)
         folder = f"data/{name}/"
+        members = {fname: zips.member(content) for fname, content in files.items()}
         for fname, content in files.items():
             r.site.files[folder + fname] = content
-            everything[f"{name}/{fname}"] = content
-        r.site.files[f"{folder}{name}.zip"] = zip_bytes(files)
+            everything[f"{name}/{fname}"] = members[fname]
+        r.site.files[f"{folder}{name}.zip"] = zips.archive(members)
         resources = []
         for res in pkg.descriptor["resources"]:
             frame = pkg.frames[res["name"]]
@@ -127,5 +113,5 @@ def build(r, model: Model) -> None:
             licence=(pkg.descriptor.get("licenses") or [{}])[0],
             draft=pkg.descriptor.get("x-status") == "draft",
         )
-    r.site.files["data/all.zip"] = zip_bytes(everything)
+    r.site.files["data/all.zip"] = zips.archive(everything)
     r.page("data/index.md", "catalogue.md.j2", packages=listing)
