@@ -299,12 +299,15 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
     problems = []
     # Cells need a look only if some could hold non-ASCII digits or be too long; the parse itself stays strict.
     # When every line holds an even number of quotes no cell spans lines, so none is longer than the longest line.
+    quoted = '"' in text
     lines = text.split("\n")
-    spans_lines = any(line.count('"') % 2 for line in lines)
+    spans_lines = quoted and any(line.count('"') % 2 for line in lines)
     plain = text.isascii() and max(map(len, lines)) <= MAX_FIELD_CHARS and not spans_lines
     try:
-        if plain:
+        if plain and quoted:
             collections.deque(reader, maxlen=0)  # parsed, strictly, at the csv module's speed
+        elif plain:
+            pass  # without quotes (and NULs, refused above) no line can be malformed CSV
         else:
             for row in reader:
                 for i in numeric:

@@ -25,6 +25,7 @@ from .generated import Site
 from .packages import web_url
 
 # Characters Python-Markdown treats as syntax and lets a backslash neutralise ('<', '&' and '>' go through html.escape).
+HTML_SPECIAL = re.compile(r"[&<>\"']")  # what markupsafe.escape replaces
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
@@ -75,9 +76,8 @@ def table_body(df) -> Markup:
     Written here rather than in Jinja: a chart's table may have thousands of cells, and this is the build's
     inner loop.
     """
-    columns = [cell_texts(df[c]) for c in df.columns]
-    rows = zip(*columns, strict=True)
-    return Markup("".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>\n" for row in rows))
+    columns = [[f"<td>{v}</td>" for v in cell_texts(df[c])] for c in df.columns]
+    return Markup("".join(f"<tr>{''.join(row)}</tr>\n" for row in zip(*columns, strict=True)))
 
 
 def cell_texts(column) -> list[str]:
@@ -88,7 +88,10 @@ def cell_texts(column) -> list[str]:
         return [str(v) for v in values]
     if numpy_kind == "f":
         return ["" if v != v else str(v) for v in values]
-    return ["" if v is None or v is pd.NA or v != v else str(escape(v)) for v in values]
+    texts = ["" if v is None or v is pd.NA or v != v else str(v) for v in values]
+    if not HTML_SPECIAL.search("".join(texts)):  # most text columns are names and months
+        return texts
+    return [str(escape(t)) for t in texts]
 
 
 def link_or_none(value) -> str | None:
@@ -100,6 +103,7 @@ def environment(cache: Path | None = None) -> Environment:
     """The page templates' environment; with a cache folder, each template is compiled once per source text."""
     env = Environment(
         loader=PackageLoader("generator", "templates"),
+        auto_reload=False,  # templates do not change during a build: no file check per page
         bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache else None,
         autoescape=True,
         undefined=StrictUndefined,
