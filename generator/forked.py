@@ -1,7 +1,7 @@
 """Work in a forked process, its result or its error brought back to this one.
 
-The build's page stage and its writing of the generated folder run beside other work this way, on
-machines whose processes can fork; elsewhere the work runs at once, in this process.
+The build's page stage and its writing of the generated folder run beside other work this way. Where
+processes cannot fork (can_fork() is False), the callers in site.py run the same work in this process.
 """
 
 from __future__ import annotations
