@@ -12,7 +12,9 @@ from conftest import REPO, config_for, serve
 
 HOSTILE = (
     '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> | [click](javascript:window.__pwned=3) '
-    '{{ 7*7 }} {% if 1 %}x{% endif %} </template></script> *not bold* "quoted" & amp'
+    '{{ 7*7 }} {% if 1 %}x{% endif %} </template></script> *not bold* "quoted" & amp '
+    # Out of a <title>, an attribute, and a JSON string (U+2028 ends a line in older JavaScript).
+    '</title><script>window.__pwned=4</script> "><svg onload="window.__pwned=5"> \u2028 javascript:window.__pwned=6'
 )
 
 
@@ -76,6 +78,10 @@ def test_hostile_text_is_shown_literally_and_never_runs(browser, hostile_site, p
     assert dialogs == [] and errors == []
     text = page.evaluate("document.body.innerText")
     assert "<script>window.__pwned=1</script>" in text
+    assert "</title><script>window.__pwned=4</script>" in text
+    if path.startswith(("boroughs/camden", "priorities/", "data/boroughs")):  # the hostile name is in the title
+        assert "</title><script>window.__pwned=4</script>" in page.title()
+    assert page.locator("svg[onload]").count() == 0
     assert "{{ 7*7 }}" in text and "[click](javascript:window.__pwned=3)" in text and "*not bold*" in text
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator("img[src='x']").count() == 0
