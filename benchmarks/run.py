@@ -236,7 +236,7 @@ def run(crime: Path, population: Path, wards: Path) -> str:
         base = load_config(REPO)
         cfg = in_folder(base, tmp, "")
         t = time.perf_counter()
-        import_crime(str(crime), cfg.imported / "recorded-crime", load_catalog(cfg.datapackages), str(population), 2019)
+        import_crime(cfg.imported, load_catalog(cfg.datapackages), str(crime), population=str(population), population_year=2019)
         import_time = time.perf_counter() - t
         _, cold = timed_build(cfg)  # fills the validation and template caches
         # Builds and floors alternated, so a change in the machine's speed touches both; medians reported.
@@ -253,7 +253,7 @@ def run(crime: Path, population: Path, wards: Path) -> str:
         throttled = time_to_charts(cfg.site_dir, "boroughs/camden/")
         wcfg = in_folder(base, tmp, "w", as_at="latest")
         import_crime(
-            str(wards), wcfg.imported / "recorded-crime", load_catalog(wcfg.datapackages), str(population), 2019
+            wcfg.imported, load_catalog(wcfg.datapackages), str(wards), population=str(population), population_year=2019
         )
         build(wcfg)
         wreport, wtotal = timed_build(wcfg)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
-import shutil
 import sys
 import traceback
 from pathlib import Path
 
+from . import outputs
 from .config import SETTINGS, load_config
 from .errors import EXIT_BAD_DATA, EXIT_ENVIRONMENT, EXIT_INTERNAL, DataError, EnvironmentProblem
 from .lock import exclusive
@@ -67,6 +68,11 @@ def parser() -> argparse.ArgumentParser:
     add_settings(pub, "publish")
     pub.add_argument("--branch", default="gh-pages", help="branch holding the published versions (default: gh-pages)")
     pub.add_argument("--push", action="store_true", help="push the branch to origin afterwards")
+    pub.add_argument(
+        "--allow-branch",
+        action="store_true",
+        help="publish onto main or master even so (never onto the branch checked out)",
+    )
 
     v = sub.add_parser(
         "validate",
@@ -116,6 +122,7 @@ def run(args) -> int:
     if getattr(args, "previous", None):
         config = config.with_overrides(previous=args.previous.resolve())
     if args.command in ("build", "publish", "import-crime"):
+        outputs.check(config)  # before the lock: a careless folder flag is refused before anything is written
         # One at a time: a second build would see the first's staging folders, or read an import half replaced.
         with exclusive(config.root / "build", f"transparency {args.command}"):
             return write(args, config)
@@ -126,7 +133,7 @@ def validate(config) -> int:
     from .checks import run_checks
     from .packages import load_catalog
 
-    catalog = load_catalog(config.datapackages, config.imported, cache=config.validated)
+    catalog = load_catalog(config.datapackages, config.imported, cache=config.validated, roles=config.datasets)
     findings = run_checks(catalog)
     print(f"{len(catalog)} packages valid.")
     for r in findings[findings.status != "exact"].itertuples():
@@ -141,7 +148,7 @@ def write(args, config) -> int:
     if args.command == "publish":
         from .publish import publish
 
-        report = publish(config, branch=args.branch, push=args.push)
+        report = publish(config, branch=args.branch, push=args.push, allow_branch=args.allow_branch)
         print(f"Published {report.as_at.label} as /{report.as_at.slug}/ on {args.branch} ({report.pages} pages).")
         return 0
     if args.command == "import-crime":
@@ -154,15 +161,17 @@ def write(args, config) -> int:
                 "no crime file given: pass its URL or path, or set crime_source in pyproject.toml; "
                 f"the files are published at {config.crime_source_page}"
             )
-        catalog = load_catalog(config.datapackages, cache=config.validated)
-        path = import_crime(source, config.imported / "recorded-crime", catalog, args.population, args.population_year)
-        print(f"Imported recorded crime to {path.parent}")
-        wards = config.imported / config.datasets["wards"]
-        if args.wards:
-            path = import_crime(args.wards, wards, catalog, name=config.datasets["wards"], level="ward")
-            print(f"Imported ward-level crime to {path.parent}")
-        elif wards.exists():  # an earlier --wards import would sit beside a different edition
-            shutil.rmtree(wards)
+        catalog = load_catalog(config.datapackages, cache=config.validated, roles=config.datasets)
+        for path in import_crime(
+            config.imported,
+            catalog,
+            source,
+            wards=args.wards,
+            population=args.population,
+            population_year=args.population_year,
+            cache=config.validated,
+        ):
+            print(f"Imported {path.parent.name} to {path.parent}")
         return 0
     if args.command == "build":
         from .site import build, clean_stale
@@ -193,7 +202,9 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     except OSError as exc:  # a full or read-only disk, a permission: the machine's problem, not the data's
-        where = f" ({exc.filename})" if exc.filename else ""
+        # A full disk fails whichever write came next; the file named would be a bystander (a copy's source, say).
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        where = f" ({exc.filename})" if exc.filename and not full else ""
         print(
             f"error: the machine refused a file operation{where}: {exc.strerror or exc}; the published site was "
             "not changed",

@@ -16,9 +16,12 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from .errors import DataError
+from .inputs import regular_file
 from .packages import Catalog
 
 ATOM = "http://www.w3.org/2005/Atom"
+MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
+MAX_INFLATED_BYTES = 128 * 1024 * 1024  # the ward build's all.zip inflates to about 35 MB
 
 
 @dataclass
@@ -64,11 +67,19 @@ def read_previous(site: Path) -> Previous:
     """A previous quarter's published site folder (its data/all.zip, feed.xml and version label)."""
     site = Path(site)
     archive = site / "data" / "all.zip"
-    if not archive.is_file():
+    if not archive.exists():
         raise DataError("no data/all.zip: expected the previous quarter's built site", path=site)
+    regular_file(archive, MAX_ARCHIVE_BYTES, "previous quarter's archive")
     packages, tables = {}, {}
     try:
         with zipfile.ZipFile(archive) as z:
+            inflated = sum(info.file_size for info in z.infolist())
+            if inflated > MAX_INFLATED_BYTES:
+                raise DataError(
+                    f"previous quarter's data/all.zip inflates to {inflated:,} bytes; the limit is "
+                    f"{MAX_INFLATED_BYTES:,}",
+                    path=archive,
+                )
             names = set(z.namelist())
             for name in sorted(n for n in names if n.endswith("/datapackage.json")):
                 pkg = PurePosixPath(name).parent.as_posix()
@@ -83,7 +94,15 @@ def read_previous(site: Path) -> Previous:
                         tables[(d["name"], res["name"])] = pd.read_csv(
                             io.BytesIO(z.read(member)), dtype=str, keep_default_na=False
                         )
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        RecursionError,
+        NotImplementedError,  # a compression method zipfile does not know
+    ) as exc:
         raise DataError(f"previous quarter's data/all.zip is unreadable: {exc}", path=archive) from None
     label = (
         (site / "quarter.txt").read_text(encoding="utf-8").strip() if (site / "quarter.txt").is_file() else site.name

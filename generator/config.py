@@ -12,6 +12,8 @@ from pathlib import Path
 from .errors import DataError, printable
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # quarters any of these files could hold
+MAX_EPOCH = 4_102_444_800  # 2100-01-01: a date the site states is within the quarters it can report
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Quarter:
         m = QUARTER_RE.match(str(text).strip())
         if not m:
             raise DataError(f"reporting quarter '{text}' is not of the form YYYYQn (e.g. 2017Q1 for April-June 2017)")
+        if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+            raise DataError(f"reporting quarter '{text}' is outside the years {FIRST_YEAR}-{LAST_YEAR}")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -92,7 +96,7 @@ class Setting:
     name: str
     default: object
     help: str
-    kind: str = "str"  # str | path (relative to the project) | quarter | table | workers ('auto' or a count)
+    kind: str = "str"  # str | path (relative to the project) | quarter | table | workers | epoch | url
     option: bool = True
 
 
@@ -121,7 +125,8 @@ SETTINGS = (
     Setting(
         "site_url",
         "http://127.0.0.1:8000/",
-        "public address of the site, for the sitemap, citations and dataset metadata",
+        "public address of the site, for the sitemap, citations and dataset metadata (http or https)",
+        "url",
     ),
     Setting(
         "feedback_url",
@@ -133,6 +138,7 @@ SETTINGS = (
         "",
         "the date the site states, as seconds since 1970 (default: "
         "$SOURCE_DATE_EPOCH, else the end of the reporting quarter), so the same inputs give the same site",
+        "epoch",
     ),
     Setting(
         "crime_source",
@@ -205,6 +211,22 @@ def read_setting(setting: Setting, value, root: Path):
                 field=setting.name,
             )
         return text
+    if setting.kind == "epoch":
+        text = str(value).strip()
+        if text and not (text.isascii() and text.isdigit() and int(text) <= MAX_EPOCH):
+            raise DataError(
+                f"must be whole seconds since 1970, before the year {LAST_YEAR}; got {printable(value)!r}",
+                field=setting.name,
+            )
+        return text
+    if setting.kind == "url":
+        text = str(value).strip()
+        if text and not re.fullmatch(r"https?://[^\s<>\"'`\\]+", text, re.I):
+            raise DataError(
+                f"must be an http or https address without spaces or quotes; got {printable(value)!r}",
+                field=setting.name,
+            )
+        return text
     if setting.kind == "table":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise DataError(
@@ -235,5 +257,6 @@ def load_config(root: Path | str = ".", **overrides) -> Config:
         raw = overrides.get(s.name)
         values[s.name] = read_setting(s, raw if raw is not None else settings.get(s.name, s.default), root)
     if not values["source_date_epoch"]:
-        values["source_date_epoch"] = os.environ.get("SOURCE_DATE_EPOCH", "")
+        epoch = next(s for s in SETTINGS if s.name == "source_date_epoch")
+        values["source_date_epoch"] = read_setting(epoch, os.environ.get("SOURCE_DATE_EPOCH", ""), root)
     return Config(root=root, **values)

@@ -14,23 +14,27 @@ import csv
 import datetime
 import difflib
 import hashlib
+import http.client
 import io
 import json
 import re
 import shutil
 import tempfile
 import time
+import unicodedata
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from . import outputs
 from .areas import BOROUGH, at_level
 from .areas import names as area_names
 from .errors import DataError, raise_all
-from .formats import csv_bytes, month_name
-from .packages import Catalog
+from .formats import csv_bytes, is_formula, month_name
+from .inputs import regular_file
+from .packages import Catalog, load_catalog, read_json_object, resolve_resource_path
 
 MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
 COUNT_RE = r"[0-9]{1,9}"  # ASCII digits only, below a billion offences in a cell
@@ -39,6 +43,8 @@ MAX_COLUMNS = 1000  # checked on the header, before any row is parsed
 MAX_BYTES = 64 * 1024 * 1024  # the largest real edition is under 3 MB
 MAX_LISTED = 100  # problems of one kind collected before the rest are only counted
 MIN_TRUNCATION_WIDTH = 20  # labels cut at a fixed width of at least this many characters
+MAX_LABEL = 120  # characters in a label or name; the longest real one has 57
+CODE_RE = re.compile(r"[A-Za-z0-9]{1,20}")
 INCOMPLETE_SHARE = 0.2  # a month holding under a fifth of the median month is incomplete
 DOWNLOAD_READ_TIMEOUT = 30  # seconds one read may wait
 DOWNLOAD_DEADLINE = 300  # seconds the whole download may take
@@ -133,13 +139,15 @@ def month_index(month: str) -> int:
     return y * 12 + m - 1
 
 
-def parse_layout(header: list[str], label: str, defs: Definitions, last_year: int) -> Layout:
-    """Which columns hold which labels, and which hold months; every header problem at once."""
+def parse_layout(header: list[str], label: str, defs: Definitions, last_month: str) -> Layout:
+    """Which columns hold which labels, and which hold months; every header problem at once. Months after
+    last_month (the current month) cannot have been recorded: the first of them is named."""
     if len(header) > MAX_COLUMNS:
         raise DataError(f"the header has {len(header):,} columns; the limit is {MAX_COLUMNS:,}", path=label, row=1)
     columns: dict[str, int] = {}
     months: list[tuple[int, str]] = []
     problems: list[DataError] = []
+    future: list[str] = []
     for i, name in enumerate(header):
         role = defs.columns.get(key(name))
         m = MONTH_RE.match(name.strip())
@@ -154,12 +162,14 @@ def parse_layout(header: list[str], label: str, defs: Definitions, last_year: in
                     )
                 )
             columns[role] = i
-        elif m and 1 <= int(m.group(2)) <= 12 and FIRST_YEAR <= int(m.group(1)) <= last_year:
+        elif m and 1 <= int(m.group(2)) <= 12 and f"{m.group(1)}-{m.group(2)}" > last_month:
+            future.append(name)
+        elif m and 1 <= int(m.group(2)) <= 12 and FIRST_YEAR <= int(m.group(1)):
             months.append((i, f"{m.group(1)}-{m.group(2)}"))
         elif m:
             problems.append(
                 DataError(
-                    f"month '{name}' is outside {FIRST_YEAR}-{last_year} or not a month of the year",
+                    f"month '{name}' is before {FIRST_YEAR} or not a month of the year",
                     path=label,
                     row=1,
                     field=name,
@@ -177,6 +187,16 @@ def parse_layout(header: list[str], label: str, defs: Definitions, last_year: in
                     field=name,
                 )
             )
+    if future:
+        problems.append(
+            DataError(
+                f"{len(future)} month column(s) after the current month ({month_name(last_month)}), the first "
+                f"'{future[0]}': a file cannot hold offences not yet recorded",
+                path=label,
+                row=1,
+                field=future[0],
+            )
+        )
     missing = [r for r in REQUIRED_ROLES if r not in columns]
     if missing:
         problems.append(
@@ -221,13 +241,13 @@ class Tidy:
     incomplete: list[str]
 
 
-def tidy(text: str, label: str, defs: Definitions, last_year: int | None = None) -> Tidy:
+def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None = None) -> Tidy:
     """Wide text -> one row per source row and month, with every label checked and every problem reported."""
-    last_year = last_year or datetime.date.today().year + 1
+    last_month = f"{today or datetime.date.today():%Y-%m}"
     reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
-        layout = parse_layout(header, label, defs, last_year)
+        layout = parse_layout(header, label, defs, last_month)
         problems: list[DataError] = []
         labels_of, cells, lines = [], [], []
         for row in reader:
@@ -258,6 +278,7 @@ def tidy(text: str, label: str, defs: Definitions, last_year: int | None = None)
     problems += label_problems
     rows["area_code"], rows["area_kind"], area_problems = match_areas(rows, defs, header, layout, label)
     problems += area_problems
+    problems += check_labels(rows, header, layout, label)
     problems += check_rows(rows, defs, header, layout, label)
     raise_all(problems, f"{label}: {len(problems)} problems, listed by row")
 
@@ -333,6 +354,15 @@ def match_categories(rows: pd.DataFrame, defs: Definitions, header, layout: Layo
     return categories, pd.DataFrame(matched, columns=["major", "minor", "category_id", "matched_by"]), problems
 
 
+def lookalike(text: str) -> str | None:
+    """A letter of another script in an otherwise Latin name (the Cyrillic 'а' of 'Cаmden'), described; or None."""
+    scripts = {c: unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+    other = next((c for c, script in scripts.items() if script != "LATIN"), None)
+    if other is None or "LATIN" not in scripts.values():
+        return None
+    return f"U+{ord(other):04X} {unicodedata.name(other, 'an unnamed letter')} at character {text.index(other) + 1}"
+
+
 def match_areas(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str):
     problems, codes, kinds = [], [], []
     seen_unknown = set()
@@ -342,9 +372,12 @@ def match_areas(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, l
             seen_unknown.add(name)
             guess = defs.suggest_area(name)
             row = csv_row(name, guess[0] if guess else "AREA_CODE")
+            odd = lookalike(name)
             problems.append(
                 DataError(
-                    f"area '{name}' is not a known borough or non-borough area; add this row to "
+                    f"area '{name}' has {odd}, which looks like a Latin letter but is not one; correct the file"
+                    if odd
+                    else f"area '{name}' is not a known borough or non-borough area; add this row to "
                     f"datapackages/areas/area-aliases.csv: {row}",
                     path=label,
                     row=int(line),
@@ -356,8 +389,55 @@ def match_areas(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, l
     return codes, kinds, problems
 
 
+def label_problem(text: str) -> str | None:
+    """Why a label or name from the file cannot be published as it is, or None."""
+    if len(text) > MAX_LABEL:
+        return f"is {len(text):,} characters long; the limit is {MAX_LABEL}"
+    if not text.isprintable():
+        return "holds a control or invisible character"
+    if is_formula(text):
+        return f"starts with '{text[0]}', which a spreadsheet would run as a formula"
+    return None
+
+
+def check_labels(rows: pd.DataFrame, header, layout: Layout, label: str) -> list[DataError]:
+    """Every label and name the site will print, CSV cells included: bounded, printable, never a formula."""
+    problems = []
+    for role, col in layout.columns.items():
+        for text, line in rows.drop_duplicates(role)[[role, "source_row"]].itertuples(index=False):
+            why = label_problem(text)
+            if role == "ward_code" and not why and not CODE_RE.fullmatch(text):
+                why = "is not a code of 1 to 20 letters and digits"
+            if why:
+                problems.append(
+                    DataError(f"{role.replace('_', ' ')} '{text}' {why}", path=label, row=int(line), field=header[col])
+                )
+    return problems
+
+
+def check_wards(rows: pd.DataFrame, header, layout: Layout, label: str) -> list[DataError]:
+    """One area and one name for each ward code."""
+    problems = []
+    wards = rows[rows.ward_code != ""].drop_duplicates(["ward_code", "area_code", "ward_name"])
+    for what, col in (("area_code", "borough"), ("ward_name", "ward_name")):
+        for code, group in wards.drop_duplicates(["ward_code", what]).groupby("ward_code", sort=False):
+            if len(group) > 1:
+                places = ", ".join(f"'{v}' (row {n})" for v, n in zip(group[col], group.source_row, strict=True))
+                problems.append(
+                    DataError(
+                        f"ward {code} is given {len(group)} {'areas' if col == 'borough' else 'names'}: {places}",
+                        path=label,
+                        row=int(group.source_row.iloc[1]),
+                        field=header[layout.columns[col]],
+                    )
+                )
+    return problems
+
+
 def check_rows(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str) -> list[DataError]:
     problems = []
+    if "ward_code" in layout.columns:
+        problems += check_wards(rows, header, layout, label)
     if "ward_code" in layout.columns:
         for line in rows.source_row[rows.ward_code == ""]:
             problems.append(
@@ -424,12 +504,7 @@ def fetch(source: str, workdir: Path) -> Path:
         return download(source, workdir / "download.csv")
     if "://" in source:
         raise DataError("only http and https addresses can be imported", path=source)
-    path = Path(source)
-    if not path.is_file():
-        raise DataError("no such file", path=source)
-    if path.stat().st_size > MAX_BYTES:
-        raise DataError(f"file is larger than {MAX_BYTES:,} bytes", path=source)
-    return path
+    return regular_file(source, MAX_BYTES, "crime file")
 
 
 def download(url: str, target: Path) -> Path:
@@ -451,8 +526,8 @@ def download(url: str, target: Path) -> Path:
                 if time.monotonic() - start > DOWNLOAD_DEADLINE:
                     raise DataError(f"download took longer than {DOWNLOAD_DEADLINE} s; try again later", path=url)
                 out.write(chunk)
-    except OSError as exc:
-        raise DataError(f"could not download: {exc}", path=url) from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, malformed, cut off mid-transfer
+        raise DataError(f"could not download: {exc!r}", path=url) from None
     if expected is not None and expected.isdigit() and int(expected) != total:
         raise DataError(f"download is truncated: {total:,} bytes received, {int(expected):,} announced", path=url)
     return target
@@ -477,6 +552,26 @@ def read_text(path: Path, label: str) -> str:
     return text
 
 
+MAX_POPULATION_BYTES = 1024 * 1024  # a borough-by-year table; the real one is under 1 KB
+
+
+def read_table(text: str, label: str) -> pd.DataFrame:
+    """A small CSV as text columns, every row as wide as the header."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        lines = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV ({exc})", path=label, row=reader.line_num) from None
+    (_, header), *rows = lines
+    ragged = [
+        DataError(f"row has {len(row)} cells; the header has {len(header)}", path=label, row=line)
+        for line, row in rows
+        if len(row) != len(header)
+    ]
+    raise_all(ragged, f"{label}: {len(ragged)} problems")
+    return pd.DataFrame([row for _, row in rows], columns=header)
+
+
 POPULATION_COLUMNS = {
     "area": ("borough", "boroughname", "area", "areaname", "name"),
     "population": ("population", "residents", "allages"),
@@ -487,7 +582,7 @@ POPULATION_COLUMNS = {
 def read_population(path: Path, defs: Definitions, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Resident population per borough and mid-year: (area_code, year, population), and the names not used."""
     label = str(path)
-    frame = pd.read_csv(io.StringIO(read_text(path, label)), dtype=str, keep_default_na=False)
+    frame = read_table(read_text(regular_file(path, MAX_POPULATION_BYTES, "population file"), label), label)
     cols = {
         role: next((c for c in frame.columns if key(c) in names), None) for role, names in POPULATION_COLUMNS.items()
     }
@@ -608,9 +703,16 @@ def snapshot_source(source: str) -> tuple[str, dict] | None:
     descriptor_path = path / "datapackage.json" if path.is_dir() else path
     if descriptor_path.name != "datapackage.json" or not descriptor_path.is_file():
         return None
-    d = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    res = d["resources"][0]
-    data = descriptor_path.parent / res["path"]
+    d = read_json_object(descriptor_path)
+    res = (d.get("resources") or [None])[0] if isinstance(d.get("resources"), list) else None
+    src = (d.get("sources") or [None])[0] if isinstance(d.get("sources"), list) else None
+    if not (isinstance(res, dict) and isinstance(src, dict) and isinstance(src.get("title"), str)):
+        raise DataError(
+            "a snapshot needs its file as resources[0].path and its source as sources[0].title",
+            path=descriptor_path,
+            field="resources",
+        )
+    data = regular_file(resolve_resource_path(descriptor_path.parent, res, descriptor_path), MAX_BYTES, "crime file")
     digest = hashlib.sha256(data.read_bytes()).hexdigest()
     if digest != res.get("hash", "").removeprefix("sha256:"):
         raise DataError(
@@ -618,10 +720,9 @@ def snapshot_source(source: str) -> tuple[str, dict] | None:
             "was changed after it was taken",
             path=data,
         )
-    src = d["sources"][0]
     return str(data), {
         "title": src["title"],
-        "path": src["path"],
+        "path": src.get("path", ""),
         "edition": d.get("x-edition", ""),
         "retrieved": d.get("x-retrieved", ""),
         "sha256": digest,
@@ -630,128 +731,148 @@ def snapshot_source(source: str) -> tuple[str, dict] | None:
 
 
 def import_crime(
-    source: str,
-    out_dir: Path,
+    imported: Path,
     catalog: Catalog,
+    source: str,
+    *,
+    wards: str | None = None,
     population: str | None = None,
     population_year: int | None = None,
-    name: str = "recorded-crime",
-    level: str | None = None,
-) -> Path:
-    """Write the tidy recorded-crime package to out_dir, replacing the previous one only when the import succeeded.
-
-    ``level`` ("ward"), when given, is the level the file must be at."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.parent.glob(".import-*"):  # left by an import that was killed
+    cache: Path | None = None,
+) -> list[Path]:
+    """Import the crime file (and a ward file beside it) into a new imported folder, load it exactly as the build
+    will, then swap the folder in whole: crime, wards and population change together or not at all."""
+    imported = Path(imported)
+    outputs.check_replaceable(imported)
+    imported.parent.mkdir(parents=True, exist_ok=True)
+    for stale in imported.parent.glob(".import-*"):  # left by an import that was killed
         shutil.rmtree(stale, ignore_errors=True)
     defs = Definitions.from_catalog(catalog)
-    with tempfile.TemporaryDirectory(dir=out_dir.parent, prefix=".import-") as tmp:
+    names = [catalog.name_of("crime")] + ([catalog.name_of("wards")] if wards else [])
+    with tempfile.TemporaryDirectory(dir=imported.parent, prefix=".import-") as tmp:
         tmp = Path(tmp)
-        snap = snapshot_source(source)
-        path = Path(snap[0]) if snap else fetch(source, tmp)
-        raw = path.read_bytes()
-        t = tidy(read_text(path, source), source, defs)
-        found = "ward" if not t.wards.empty else "borough"
-        if level and found != level:
-            raise DataError(f"this is a {found}-level file; a {level}-level file is needed here", path=source)
-        level = found
-        provenance = (
-            snap[1]
-            if snap
-            else {
-                "title": f"MPS {level.title()} Level Crime, London Datastore",
-                "path": source if "://" in source else Path(source).name,
-                "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
-                + (f"; incomplete, not used: {', '.join(map(month_name, t.incomplete))}" if t.incomplete else ""),
-                "sha256": hashlib.sha256(raw).hexdigest(),
+        stage = tmp / "imported"
+        stage.mkdir()
+        write_package(stage / names[0], source, defs, tmp, population=population, population_year=population_year)
+        if wards:
+            write_package(stage / names[1], wards, defs, tmp, level="ward")
+        # Everything the build reads, checked now: a refused import leaves the working one as it was.
+        load_catalog(stage, cache=cache, roles=catalog.roles, beside=catalog)
+        outputs.exchange(stage, imported)
+    return [imported / name / "datapackage.json" for name in names]
+
+
+def write_package(
+    out_dir: Path,
+    source: str,
+    defs: Definitions,
+    workdir: Path,
+    *,
+    level: str | None = None,
+    population: str | None = None,
+    population_year: int | None = None,
+) -> None:
+    """One tidy recorded-crime package in out_dir (a new folder). ``level`` ("ward"), when given, is the level the
+    file must be at."""
+    snap = snapshot_source(source)
+    path = Path(snap[0]) if snap else fetch(source, workdir)
+    raw = path.read_bytes()
+    t = tidy(read_text(path, source), source, defs)
+    found = "ward" if not t.wards.empty else "borough"
+    if level and found != level:
+        raise DataError(f"this is a {found}-level file; a {level}-level file is needed here", path=source)
+    level = found
+    provenance = (
+        snap[1]
+        if snap
+        else {
+            "title": f"MPS {level.title()} Level Crime, London Datastore",
+            "path": source if "://" in source else Path(source).name,
+            "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
+            + (f"; incomplete, not used: {', '.join(map(month_name, t.incomplete))}" if t.incomplete else ""),
+            "sha256": hashlib.sha256(raw).hexdigest(),
+        }
+    )
+    out_dir.mkdir()
+    resources = []
+
+    def add(name, frame, title, description, table_schema):
+        (out_dir / f"{name}.csv").write_bytes(csv_bytes(frame))
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "title": title,
+                "description": description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": table_schema,
             }
         )
-        stage = tmp / "package"
-        stage.mkdir()
-        resources = []
 
-        def add(name, frame, title, description, table_schema):
-            (stage / f"{name}.csv").write_bytes(csv_bytes(frame))
-            resources.append(
-                {
-                    "name": name,
-                    "path": f"{name}.csv",
-                    "title": title,
-                    "description": description,
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "profile": "tabular-data-resource",
-                    "schema": table_schema,
-                }
-            )
-
+    add(
+        "recorded-crime",
+        t.crime,
+        f"Recorded crime by {level} and month",
+        "Offences per source row (area, category label) and month, tidied from the Met's wide file. Non-borough "
+        "areas are kept and flagged; they count towards London's total but never towards a borough.",
+        CRIME_SCHEMA,
+    )
+    add(
+        "edition-labels",
+        t.labels,
+        "Category labels in this edition",
+        "Every (major, minor) label pair of the imported file and the canonical category it counts towards.",
+        LABELS_SCHEMA,
+    )
+    if level == "ward":
         add(
-            "recorded-crime",
-            t.crime,
-            f"Recorded crime by {level} and month",
-            "Offences per source row (area, category label) and month, tidied from the Met's wide file. Non-borough "
-            "areas are kept and flagged; they count towards London's total but never towards a borough.",
-            CRIME_SCHEMA,
+            "wards",
+            t.wards,
+            "Wards in this edition",
+            "Every ward of the file, with the borough it lies in.",
+            WARDS_SCHEMA,
         )
+    sources = [provenance]
+    if population:
+        pop, unused = read_population(Path(population), defs, population_year)
+        years = sorted(pop.year.unique())
         add(
-            "edition-labels",
-            t.labels,
-            "Category labels in this edition",
-            "Every (major, minor) label pair of the imported file and the canonical category it counts towards.",
-            LABELS_SCHEMA,
+            "population",
+            pop,
+            "Resident population by borough",
+            f"Mid-year resident population estimates ({', '.join(map(str, years))}), for rates per 1,000 residents."
+            + (
+                f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
+                if unused
+                else ""
+            ),
+            POP_SCHEMA,
         )
-        if level == "ward":
-            add(
-                "wards",
-                t.wards,
-                "Wards in this edition",
-                "Every ward of the file, with the borough it lies in.",
-                WARDS_SCHEMA,
-            )
-        sources = [provenance]
-        if population:
-            pop, unused = read_population(Path(population), defs, population_year)
-            years = sorted(pop.year.unique())
-            add(
-                "population",
-                pop,
-                "Resident population by borough",
-                f"Mid-year resident population estimates ({', '.join(map(str, years))}), for rates per 1,000 residents."
-                + (
-                    f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
-                    if unused
-                    else ""
-                ),
-                POP_SCHEMA,
-            )
-            sources.append(
-                {
-                    "title": "Resident population by borough (ONS mid-year estimates)",
-                    "path": Path(population).name,
-                    "years": [int(y) for y in years],
-                    "sha256": hashlib.sha256(Path(population).read_bytes()).hexdigest(),
-                }
-            )
-        descriptor = {
-            "name": name,
-            "title": "Recorded crime in London by borough and month",
-            "description": f"Imported from the Met's {level}-level crime file ({provenance['edition']}): "
-            f"{len(t.crime):,} rows.",
-            "profile": "tabular-data-package",
-            "licenses": [LICENCE],
-            "sources": sources,
-            "x-coverage": {
-                "first_month": t.complete[0],
-                "last_month": t.complete[1],
-                "incomplete_months": t.incomplete,
-                "level": level,
-            },
-            "resources": resources,
-        }
-        (stage / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            out_dir.rename(tmp / "old")
-        stage.rename(out_dir)
-    return out_dir / "datapackage.json"
+        sources.append(
+            {
+                "title": "Resident population by borough (ONS mid-year estimates)",
+                "path": Path(population).name,
+                "years": [int(y) for y in years],
+                "sha256": hashlib.sha256(Path(population).read_bytes()).hexdigest(),
+            }
+        )
+    descriptor = {
+        "name": out_dir.name,
+        "title": "Recorded crime in London by borough and month",
+        "description": f"Imported from the Met's {level}-level crime file ({provenance['edition']}): "
+        f"{len(t.crime):,} rows.",
+        "profile": "tabular-data-package",
+        "licenses": [LICENCE],
+        "sources": sources,
+        "x-coverage": {
+            "first_month": t.complete[0],
+            "last_month": t.complete[1],
+            "incomplete_months": t.incomplete,
+            "level": level,
+        },
+        "resources": resources,
+    }
+    (out_dir / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")

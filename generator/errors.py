@@ -6,6 +6,7 @@ EXIT_BAD_DATA = 2
 EXIT_INTERNAL = 1
 EXIT_ENVIRONMENT = 3  # the machine, not the data: another build running, a full or read-only disk, permissions
 MAX_REPORTED = 20  # problems listed in one report; the rest are counted
+MAX_MESSAGE = 1_000  # characters of one problem's message: a 60 MB cell is quoted by its start
 
 
 def printable(text) -> str:
@@ -18,12 +19,14 @@ class DataError(Exception):
 
     def __init__(self, message: str, *, path=None, package=None, resource=None, row=None, field=None):
         super().__init__(message)
-        self.message = printable(message)
-        self.path = printable(path) if path is not None else None
+        self.message = printable(message[:MAX_MESSAGE])
+        if len(message) > MAX_MESSAGE:
+            self.message += f"... ({len(message):,} characters in all)"
+        self.path = printable(str(path)[:MAX_MESSAGE]) if path is not None else None
         self.package = package
         self.resource = resource
         self.row = row
-        self.field = printable(field) if field is not None else None
+        self.field = printable(str(field)[:MAX_MESSAGE]) if field is not None else None
 
     @property
     def problems(self) -> list[DataError]:

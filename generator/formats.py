@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -73,5 +74,19 @@ def _decimal(v) -> str:
     return "" if _missing(v) else str(round(v, 2))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER_RE = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def is_formula(text: str) -> bool:
+    """A cell a spreadsheet would run as a formula (OWASP's CSV injection): it starts with = + - @, a tab or a
+    carriage return, and is not a plain number."""
+    return text.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.fullmatch(text)
+
+
 def _plain(v) -> str:
-    return "" if _missing(v) else str(v)
+    """Text as it is; a cell a spreadsheet would run as a formula gets a leading apostrophe, the OWASP way."""
+    if _missing(v):
+        return ""
+    text = str(v)
+    return "'" + text if is_formula(text) else text

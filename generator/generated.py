@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .outputs import MARKER
+
 NAV_FILE = ".nav.json"  # the navigation in reading order
 BLOCKS_SUFFIX = ".blocks.json"  # beside a page: HTML blocks to insert once the page is written
 
@@ -62,7 +64,7 @@ def read(folder: Path) -> Site:
     site = Site()
     if (folder / NAV_FILE).is_file():
         site.nav = json.loads((folder / NAV_FILE).read_text(encoding="utf-8"))
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != NAV_FILE):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in (NAV_FILE, MARKER)):
         rel = path.relative_to(folder).as_posix()
         if rel.endswith(BLOCKS_SUFFIX):
             site.blocks[rel[: -len(BLOCKS_SUFFIX)]] = json.loads(path.read_text(encoding="utf-8"))

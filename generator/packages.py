@@ -22,12 +22,16 @@ import pandas as pd
 
 from .config import SETTINGS
 from .errors import MAX_REPORTED, DataError, raise_all
+from .formats import is_formula
 
 MAX_DESCRIPTOR_BYTES = 1_000_000
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 MAX_FIELD_CHARS = 20_000
 DATASETS = next(s.default for s in SETTINGS if s.name == "datasets")
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+# Cells that may start a formula (formats.is_formula). Package CSVs are published as they are, so such a cell is
+# refused rather than altered.
+FORMULA_CELL_RE = re.compile(r'(?:^|,)"?([=+\-@\t][^,\n"]*)', re.M)
 NUMBER_HINT_RE = re.compile(r"^\s*[-+]?\s*[£$€]?\s*[-+]?\s*[\d,]+(\.\d+)?\s*%?\s*$")
 
 
@@ -90,8 +94,12 @@ def discover(*roots: Path) -> list[Path]:
     return found
 
 
-def load_catalog(*roots: Path, cache: Path | None = None, roles: dict[str, str] | None = None) -> Catalog:
+def load_catalog(
+    *roots: Path, cache: Path | None = None, roles: dict[str, str] | None = None, beside: Catalog | None = None
+) -> Catalog:
+    """Every package under the roots, validated; with ``beside``, added to a copy of that loaded catalog."""
     catalog = Catalog(roles)
+    catalog.update(beside or {})
     for descriptor_path in discover(*roots):
         pkg = load_package(descriptor_path, cache=cache)
         if pkg.name in catalog:
@@ -105,7 +113,8 @@ def load_catalog(*roots: Path, cache: Path | None = None, roles: dict[str, str] 
     return catalog
 
 
-def read_descriptor(descriptor_path: Path) -> dict:
+def read_json_object(descriptor_path: Path) -> dict:
+    """A JSON object from a bounded file: any JSON problem is a DataError naming the file."""
     if descriptor_path.stat().st_size > MAX_DESCRIPTOR_BYTES:
         raise DataError(f"descriptor is larger than {MAX_DESCRIPTOR_BYTES:,} bytes", path=descriptor_path)
     raw = descriptor_path.read_bytes()
@@ -117,8 +126,15 @@ def read_descriptor(descriptor_path: Path) -> dict:
         raise DataError(
             f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", path=descriptor_path
         ) from None
+    except RecursionError:
+        raise DataError("JSON nested too deeply to be a package descriptor", path=descriptor_path) from None
     if not isinstance(descriptor, dict):
         raise DataError("expected a JSON object with 'name' and 'resources'", path=descriptor_path)
+    return descriptor
+
+
+def read_descriptor(descriptor_path: Path) -> dict:
+    descriptor = read_json_object(descriptor_path)
     if not isinstance(descriptor.get("name"), str) or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", descriptor["name"]):
         raise DataError(
             "expected 'name': lower-case letters, digits, '-', '_' or '.'", path=descriptor_path, field="name"
@@ -267,8 +283,42 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
             resource=name,
             row=line,
         )
+    problems = formula_problems(text, res, csv_path, package)
     schema_fields = [f["name"] for f in res.get("schema", {}).get("fields", [])]
-    csv.field_size_limit(MAX_RESOURCE_BYTES)  # the file size is already bounded; long cells are reported below
+    limit = csv.field_size_limit(MAX_RESOURCE_BYTES)  # the file size is bounded; long cells are reported below
+    try:
+        check_cells(csv_path, res, package, text, schema_fields, problems)
+    finally:
+        csv.field_size_limit(limit)  # the csv module's limit is process-wide: other readers keep theirs
+    raise_all(problems, f"{csv_path}: {len(problems)} problems")
+
+
+def formula_problems(text: str, res: dict, csv_path: Path, package: str) -> list[DataError]:
+    """Text cells a spreadsheet would run as formulas (numeric fields are left to the type check)."""
+    fields = res.get("schema", {}).get("fields", [])
+    numeric = {i for i, f in enumerate(fields) if f.get("type") in ("integer", "number")}
+    problems = []
+    for m in FORMULA_CELL_RE.finditer(text):
+        before = text[text.rfind("\n", 0, m.start(1)) + 1 : m.start(1)]
+        column = before.count(",") if '"' not in before else None  # unknown past a quoted cell: checked anyway
+        if column not in numeric and is_formula(m.group(1)) and len(problems) < MAX_REPORTED:
+            problems.append(
+                DataError(
+                    f"cell {m.group(1)[:40]!r} starts with '{m.group(1)[0]}', which a spreadsheet would run as a "
+                    "formula; reword it",
+                    path=csv_path,
+                    package=package,
+                    resource=res["name"],
+                    row=text.count("\n", 0, m.start(1)) + 1,
+                    field=fields[column]["name"] if column is not None and column < len(fields) else None,
+                )
+            )
+    return problems
+
+
+def check_cells(csv_path: Path, res: dict, package: str, text: str, schema_fields: list[str], problems: list) -> None:
+    """The header against the schema, then the cells: strict CSV, digits 0-9 in numbers, bounded length."""
+    name = res["name"]
     reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
@@ -296,7 +346,6 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
             row=1,
         )
     numeric = {i for i, f in enumerate(res["schema"]["fields"]) if f.get("type") in ("integer", "number")}
-    problems = []
     # Cells need a look only if some could hold non-ASCII digits or be too long; the parse itself stays strict.
     # When every line holds an even number of quotes no cell spans lines, so none is longer than the longest line.
     quoted = '"' in text
@@ -344,7 +393,6 @@ def precheck_csv(csv_path: Path, res: dict, package: str) -> None:
             resource=name,
             row=reader.line_num,
         ) from None
-    raise_all(problems, f"{csv_path}: {len(problems)} problems")
 
 
 def listed(names: list[str], sep: str = ", ", most: int = 12) -> str:
@@ -595,6 +643,10 @@ def declared(pkg: Package, key: str, shape: dict) -> list[dict]:
     return items
 
 
+def names_list(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
 def check_cross_package_keys(catalog: Catalog) -> None:
     """Resolve ``x-foreignKeys``: references from one package's resource into another package.
 
@@ -608,8 +660,19 @@ def check_cross_package_keys(catalog: Catalog) -> None:
     for pkg in catalog.values():
         for fk in declared(pkg, "x-foreignKeys", shape):
             res_name, fields, ref = fk["resource"], fk["fields"], fk["reference"]
-            target = catalog.get(ref.get("package")) if isinstance(ref, dict) else None
-            where = {"package": pkg.name, "resource": res_name, "field": ",".join(map(str, fields))}
+            if not (names_list(fields) and isinstance(ref, dict) and names_list(ref.get("fields"))):
+                problems.append(
+                    DataError(
+                        "x-foreignKeys needs 'fields' and 'reference.fields' as lists of field names",
+                        path=pkg.path / "datapackage.json",
+                        package=pkg.name,
+                        resource=res_name,
+                        field="x-foreignKeys",
+                    )
+                )
+                continue
+            target = catalog.get(ref.get("package"))
+            where = {"package": pkg.name, "resource": res_name, "field": ",".join(fields)}
             if target is None or ref.get("resource") not in target.frames:
                 problems.append(DataError(f"refers to {ref!r}, which is not a loaded package and resource", **where))
                 continue

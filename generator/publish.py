@@ -34,7 +34,7 @@ def mike(root: Path, *args: str, env: dict) -> None:
         [str(exe) if exe.exists() else "mike", *args], cwd=root, capture_output=True, text=True, env=env
     )
     if out.returncode != 0:
-        raise RuntimeError(f"mike {' '.join(args)} failed: {out.stderr.strip()}")
+        raise DataError(f"mike {' '.join(args)} failed: {out.stderr.strip()[-2000:]}")
 
 
 def published_versions(root: Path, branch: str) -> list[dict]:
@@ -60,8 +60,28 @@ def fetch_previous(root: Path, branch: str, version: str, folder: Path) -> Path 
     return folder
 
 
-def publish(config: Config, branch: str = "gh-pages", push: bool = False) -> BuildReport:
+PROTECTED_BRANCHES = ("main", "master")
+
+
+def check_branch(root: Path, branch: str, allow: bool) -> None:
+    """The branch publish commits the built site onto: a valid name, never the one checked out, and not main or
+    master unless allowed."""
+    if branch.startswith("-") or git(root, "check-ref-format", "--branch", branch, check=False).returncode != 0:
+        raise DataError(f"'{branch}' is not a valid git branch name", field="branch")
+    current = git(root, "rev-parse", "--abbrev-ref", "HEAD", check=False).stdout.decode().strip()
+    if branch == current:
+        raise DataError(f"'{branch}' is the branch checked out; publish onto a branch of its own (gh-pages)")
+    if branch in PROTECTED_BRANCHES and not allow:
+        raise DataError(
+            f"publishing onto '{branch}' would commit the built site over the project; use gh-pages, or pass "
+            "--allow-branch if that is really meant",
+            field="branch",
+        )
+
+
+def publish(config: Config, branch: str = "gh-pages", push: bool = False, allow_branch: bool = False) -> BuildReport:
     root = config.root
+    check_branch(root, branch, allow_branch)
     if config.as_at == "latest":
         descriptor = config.imported / "recorded-crime" / "datapackage.json"
         if not descriptor.is_file():

@@ -6,8 +6,6 @@ one atomic rename-exchange where the kernel offers it.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import itertools
 import logging
 import os
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import areas, checks, compare, generated, indicators, reconcile, wards
+from . import areas, checks, compare, generated, indicators, outputs, reconcile, wards
 from .config import Config
 from .forked import Forked, can_fork, shared_counter
 from .formats import month_range
@@ -217,25 +215,10 @@ def run_mkdocs(
     mkdocs_build(cfg)
 
 
-def exchange(new: Path, target: Path) -> None:
-    """Put new at target; the old tree ends up at new. Atomic on Linux (renameat2 RENAME_EXCHANGE)."""
-    if not target.exists():
-        new.rename(target)
-        new.mkdir()
-        return
-    libc_name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
-    if libc is not None and hasattr(libc, "renameat2"):
-        AT_FDCWD, RENAME_EXCHANGE = -100, 2
-        if libc.renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), RENAME_EXCHANGE) == 0:
-            return
-    spare = new.with_name(new.name + ".old")
-    target.rename(spare)
-    new.rename(target)
-    spare.rename(new)
-
-
 def build(config: Config, verbose: bool = False) -> BuildReport:
+    outputs.check(config)
+    for folder in (config.site_dir, config.generated):  # refused before the work, not after it
+        outputs.check_replaceable(folder)
     report = BuildReport()
     model, report.timings = make_model(config)
     t = time.perf_counter()
@@ -270,8 +253,8 @@ def build(config: Config, verbose: bool = False) -> BuildReport:
             if writer is not None:
                 writer.stop()
         generated.link_files(site.files, stage_gen, stage_site)
-        exchange(stage_site, site_dir)
-        exchange(stage_gen, config.generated)
+        outputs.exchange(stage_site, site_dir)
+        outputs.exchange(stage_gen, config.generated)
     return report
 
 

@@ -15,6 +15,18 @@ from .indicators import pct, shift_month, slugify, window_sum
 from .packages import Catalog
 
 TOTAL = "total"  # every category counted in total notifiable offences
+RESERVED_SLUGS = frozenset({"index"})  # wards/index.md is the list of wards
+MAX_SLUG = 60
+
+
+def ward_slugs(wards: pd.DataFrame, area_slugs: dict[str, str]) -> pd.Series:
+    """One URL name per ward, the same at import and build: its name; its code where the name gives no letters or
+    digits for a URL, or a reserved name; names alike in two areas add the area, alike within one the code."""
+    code = wards.ward_code.map(slugify)
+    base = wards.ward_name.map(slugify).str.slice(0, MAX_SLUG).str.strip("-")
+    base = base.where((base != "") & ~base.isin(RESERVED_SLUGS), code)
+    slug = base.where(~base.duplicated(keep=False), base + "-" + wards.area_code.map(area_slugs).fillna("area"))
+    return slug.where(~slug.duplicated(keep=False), slug + "-" + code)
 
 
 @dataclass
@@ -66,16 +78,8 @@ def compute(catalog: Catalog, types: pd.DataFrame, as_at: Quarter, total_categor
         }
     ).reset_index()
     wards = pkg.frames["wards"].copy()
-    base = wards.ward_name.map(slugify)
-    clash = base.duplicated(keep=False)
-    area_slug = wards.area_code.map(
-        dict(
-            zip(
-                catalog.role("areas").frames["areas"].area_code, catalog.role("areas").frames["areas"].slug, strict=True
-            )
-        )
-    )
-    wards["slug"] = base.where(~clash, base + "-" + area_slug)
+    area_table = catalog.role("areas").frames["areas"]
+    wards["slug"] = ward_slugs(wards, dict(zip(area_table.area_code, area_table.slug, strict=True)))
     stats = stats.merge(wards[["ward_code", "area_code"]], on="ward_code")
     stats["rank_in_area"] = stats.groupby(["area_code", "type_id"]).rolling_12m.rank(ascending=False, method="min")
     stats["wards_in_area"] = stats.groupby(["area_code", "type_id"]).ward_code.transform("count")

@@ -80,7 +80,7 @@ def catalog():
 def imported(tmp_path_factory, catalog):
     """The real crime file imported once per session (the project never stores it)."""
     out = tmp_path_factory.mktemp("imported")
-    import_crime(str(CRIME_FILE), out / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
+    import_crime(out, catalog, str(CRIME_FILE), population=str(POPULATION_FILE), population_year=2019)
     return out
 
 
@@ -152,7 +152,7 @@ def ward_site(tmp_path_factory, catalog):
         port = s.getsockname()[1]
     tmp = tmp_path_factory.mktemp("wardsite")
     ward_file = SHARED / "MPS Ward Level Crime (most recent 24 months).csv"
-    import_crime(str(ward_file), tmp / "imported" / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
+    import_crime(tmp / "imported", catalog, str(ward_file), population=str(POPULATION_FILE), population_year=2019)
     cfg = config_for(tmp, imported=tmp / "imported", as_at="latest", site_url=f"http://127.0.0.1:{port}/")
     report = build(cfg)
     return cfg.site_dir, report, port

@@ -32,7 +32,7 @@ def every_borough(catalog, line="BURGLARY,BURGLARY IN A DWELLING,{},1,2\n"):
 
 
 def run(tmp_path, catalog, text):
-    return import_crime(write(tmp_path, text), tmp_path / "out", catalog)
+    return import_crime(tmp_path / "out", catalog, write(tmp_path, text))[0]
 
 
 def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
@@ -64,7 +64,7 @@ def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
 @pytest.mark.parametrize("name", list(EDITIONS))
 def test_every_shared_edition_imports_every_count(tmp_path, catalog, name):
     path = SHARED / name
-    pkg = load_package(import_crime(str(path), tmp_path / "out", catalog))
+    pkg = load_package(import_crime(tmp_path / "out", catalog, str(path))[0])
     crime, labels = pkg.frames["recorded-crime"], pkg.frames["edition-labels"]
     raw = pd.read_csv(path)
     months = [c for c in raw.columns if c.isdigit()]
@@ -144,7 +144,7 @@ def test_one_edit_fixes_one_run(tmp_path, catalog):
         f.write("".join(r + "\n" for r in rows))
     fixed = load_catalog(pkgs)
     assert (
-        load_package(import_crime(write(tmp_path, text), tmp_path / "again", fixed)).frames["recorded-crime"]
+        load_package(import_crime(tmp_path / "again", fixed, write(tmp_path, text))[0]).frames["recorded-crime"]
         is not None
     )
 
@@ -230,7 +230,7 @@ def test_population_years_and_a_missing_borough(tmp_path, catalog):
         (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,99999999999\n", "not a whole number", 2, "201705"),
         (
             "MajorText,MinorText,BoroughName,1850-01\nBURGLARY,BURGLARY IN A DWELLING,Camden,1\n",
-            "outside 2000",
+            "before 2000",
             1,
             "1850-01",
         ),
@@ -254,7 +254,7 @@ def test_non_utf8_crime_file_names_the_line(tmp_path, catalog):
         (HEADER + "BURGLARY,BURGLARY IN A DWELLING,Camden,1,2\n").encode() + "Caf\xe9,x,y,1,2\n".encode("latin-1")
     )
     with pytest.raises(DataError) as err:
-        import_crime(str(p), tmp_path / "out", catalog)
+        import_crime(tmp_path / "out", catalog, str(p))
     assert "not UTF-8" in str(err.value) and err.value.row == 3
 
 
@@ -263,4 +263,4 @@ def test_failed_import_keeps_the_previous_import(tmp_path, catalog):
     first = run(tmp_path, catalog, good).read_bytes()
     with pytest.raises(DataError):
         run(tmp_path, catalog, HEADER + "BURGLARY,NOPE,Camden,1,2\n")
-    assert (tmp_path / "out" / "datapackage.json").read_bytes() == first
+    assert (tmp_path / "out" / "recorded-crime" / "datapackage.json").read_bytes() == first

@@ -26,7 +26,7 @@ def text_of(page) -> str:
 def edition(request, tmp_path_factory, catalog):
     path = SHARED / request.param
     tmp = tmp_path_factory.mktemp("edition")
-    import_crime(str(path), tmp / "imported" / "recorded-crime", catalog, str(POPULATION_FILE), 2019)
+    import_crime(tmp / "imported", catalog, str(path), population=str(POPULATION_FILE), population_year=2019)
     return request.param, tmp
 
 

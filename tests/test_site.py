@@ -45,7 +45,7 @@ def small_crime_file(path: Path) -> Path:
 def small_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("small")
     catalog = load_catalog(REPO / "datapackages")
-    import_crime(str(small_crime_file(tmp / "crime.csv")), tmp / "imported" / "recorded-crime", catalog)
+    import_crime(tmp / "imported", catalog, str(small_crime_file(tmp / "crime.csv")))
     cfg = config_for(tmp, imported=tmp / "imported")
     report = build(cfg)
     return cfg, report
