@@ -10,6 +10,7 @@ import, every problem listed at once with the row that fixes it.
 
 from __future__ import annotations
 
+import array
 import csv
 import datetime
 import difflib
@@ -26,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import outputs
@@ -37,10 +39,13 @@ from .inputs import regular_file
 from .packages import Catalog, load_catalog, read_json_object, resolve_resource_path
 
 MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
-COUNT_RE = r"[0-9]{1,9}"  # ASCII digits only, below a billion offences in a cell
+COUNT_FULL = re.compile(r"[0-9]{1,9}").fullmatch  # ASCII digits only, below a billion offences in a cell
 FIRST_YEAR = 2000  # months before this are not plausible for these files
 MAX_COLUMNS = 1000  # checked on the header, before any row is parsed
 MAX_BYTES = 64 * 1024 * 1024  # the largest real edition is under 3 MB
+# The tidy package holds one row per count, about 60 bytes each, and the build reads a resource of at most 64 MB;
+# the real ward file holds 466,725 counts. Checked from the header and the line count, before any row is parsed.
+MAX_COUNTS = 1_000_000
 MAX_LISTED = 100  # problems of one kind collected before the rest are only counted
 MIN_TRUNCATION_WIDTH = 20  # labels cut at a fixed width of at least this many characters
 MAX_LABEL = 120  # characters in a label or name; the longest real one has 57
@@ -244,12 +249,24 @@ class Tidy:
 def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None = None) -> Tidy:
     """Wide text -> one row per source row and month, with every label checked and every problem reported."""
     last_month = f"{today or datetime.date.today():%Y-%m}"
-    reader = csv.reader(io.StringIO(text), strict=True)
+    # Lines, not a StringIO: that would hold the text again at four bytes a character.
+    text_lines = text.split("\n")
+    reader = csv.reader((line + "\n" for line in text_lines), strict=True)
     try:
         header = next(reader)
         layout = parse_layout(header, label, defs, last_month)
+        counts_in_file = (len(text_lines) - 1) * len(layout.months)
+        if counts_in_file > MAX_COUNTS:
+            raise DataError(
+                f"the file holds about {counts_in_file:,} counts ({len(layout.months)} months by "
+                f"{len(text_lines) - 1:,} lines); the limit is {MAX_COUNTS:,}. Import a 24-month edition, or a "
+                "borough-level file",
+                path=label,
+            )
         problems: list[DataError] = []
-        labels_of, cells, lines = [], [], []
+        labels_of, lines = [], []
+        cells = array.array("q")  # every count as a machine integer: 8 bytes each, not a string object
+        month_header = [header[i] for i, _ in layout.months]
         for row in reader:
             if not any(c.strip() for c in row):
                 continue
@@ -261,7 +278,12 @@ def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None =
                 )
                 continue
             labels_of.append(tuple(row[layout.columns[r]].strip() if r in layout.columns else "" for r in ROLES))
-            cells.append([row[i].strip() for i, _ in layout.months])
+            values = [row[i].strip() for i, _ in layout.months]
+            if all(map(COUNT_FULL, values)):
+                cells.extend(map(int, values))
+            else:
+                problems += count_problems(values, month_header, label, reader.line_num, len(problems))
+                cells.extend([0] * len(values))
             lines.append(reader.line_num)
     except csv.Error as exc:
         raise DataError(
@@ -272,8 +294,7 @@ def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None =
     rows = pd.DataFrame(labels_of, columns=list(ROLES))
     rows["source_row"] = lines
     month_cols = [m for _, m in layout.months]
-    counts = pd.DataFrame(cells, columns=month_cols)
-    problems += check_counts(counts, rows, header, layout, label)
+    counts = pd.DataFrame(np.frombuffer(cells, dtype=np.int64).reshape(-1, len(month_cols)), columns=month_cols)
     rows["category_id"], matched, label_problems = match_categories(rows, defs, header, layout, label)
     problems += label_problems
     rows["area_code"], rows["area_kind"], area_problems = match_areas(rows, defs, header, layout, label)
@@ -282,7 +303,6 @@ def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None =
     problems += check_rows(rows, defs, header, layout, label)
     raise_all(problems, f"{label}: {len(problems)} problems, listed by row")
 
-    counts = counts.astype("int64")
     complete, incomplete = complete_months(counts, label)
     labels = matched.reset_index(drop=True)
     labels.insert(0, "label_id", range(1, len(labels) + 1))
@@ -307,25 +327,18 @@ def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None =
     return Tidy(crime, labels, wards, complete, incomplete)
 
 
-def check_counts(counts: pd.DataFrame, rows: pd.DataFrame, header, layout: Layout, label: str) -> list[DataError]:
-    ok = counts.apply(lambda col: col.str.fullmatch(COUNT_RE))
-    problems = []
-    if not ok.all().all():
-        bad = (~ok).to_numpy().nonzero()
-        month_header = {m: header[i] for i, m in layout.months}
-        for r, c in list(zip(*bad, strict=False))[:MAX_LISTED]:
-            month = counts.columns[c]
-            problems.append(
-                DataError(
-                    f"count {counts.iat[r, c]!r} is not a whole number of offences (0 to 999,999,999, digits only)",
-                    path=label,
-                    row=int(rows.source_row.iat[r]),
-                    field=month_header[month],
-                )
-            )
-        if len(bad[0]) > MAX_LISTED:
-            problems.append(DataError(f"{len(bad[0]) - MAX_LISTED:,} more counts like these", path=label))
-    return problems
+def count_problems(values: list[str], month_header: list[str], label: str, line: int, so_far: int) -> list[DataError]:
+    """A row's cells that are not counts, while fewer than MAX_LISTED problems are listed."""
+    bad = [(v, month) for v, month in zip(values, month_header, strict=True) if not COUNT_FULL(v)]
+    return [
+        DataError(
+            f"count {v!r} is not a whole number of offences (0 to 999,999,999, digits only)",
+            path=label,
+            row=line,
+            field=month,
+        )
+        for v, month in bad[: max(0, MAX_LISTED - so_far)]
+    ]
 
 
 def match_categories(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, label: str):
@@ -533,8 +546,7 @@ def download(url: str, target: Path) -> Path:
     return target
 
 
-def read_text(path: Path, label: str) -> str:
-    raw = path.read_bytes()
+def read_text(raw: bytes, label: str) -> str:
     if not raw.strip():
         raise DataError("file is empty", path=label)
     if b"\x00" in raw:
@@ -582,7 +594,9 @@ POPULATION_COLUMNS = {
 def read_population(path: Path, defs: Definitions, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Resident population per borough and mid-year: (area_code, year, population), and the names not used."""
     label = str(path)
-    frame = read_table(read_text(regular_file(path, MAX_POPULATION_BYTES, "population file"), label), label)
+    frame = read_table(
+        read_text(regular_file(path, MAX_POPULATION_BYTES, "population file").read_bytes(), label), label
+    )
     cols = {
         role: next((c for c in frame.columns if key(c) in names), None) for role, names in POPULATION_COLUMNS.items()
     }
@@ -777,7 +791,7 @@ def write_package(
     snap = snapshot_source(source)
     path = Path(snap[0]) if snap else fetch(source, workdir)
     raw = path.read_bytes()
-    t = tidy(read_text(path, source), source, defs)
+    t = tidy(read_text(raw, source), source, defs)
     found = "ward" if not t.wards.empty else "borough"
     if level and found != level:
         raise DataError(f"this is a {found}-level file; a {level}-level file is needed here", path=source)

@@ -39,27 +39,36 @@ def month_range(first: str, last: str) -> str:
 
 def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
     """Every CSV the site offers: UTF-8, LF line ends, the given count columns as whole numbers, other decimals to
-    two places, empty cells for missing values. Written row by row: the site writes thousands of small CSVs."""
+    two places, empty cells for missing values. Written row by row (the site writes thousands of small CSVs), a
+    block of rows at a time (an import writes a million rows)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(frame.columns)
-    columns = []
-    for name in frame.columns:
-        col = frame[name]
-        values = col.tolist()
-        numpy_kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
-        if numpy_kind in ("i", "u"):  # never missing, already whole
-            columns.append([str(v) for v in values])
-        elif numpy_kind == "f":  # missing is NaN alone
-            if name in counts:
-                columns.append(["" if v != v else str(int(round(v))) for v in values])
-            else:
-                columns.append(["" if v != v else str(round(v, 2)) for v in values])
-        else:
-            fmt = _count if name in counts else _decimal if pd.api.types.is_float_dtype(col.dtype) else _plain
-            columns.append([fmt(v) for v in values])
-    writer.writerows(zip(*columns, strict=True))
+    for start in range(0, len(frame), CSV_BLOCK):
+        writer.writerows(
+            zip(
+                *(cell_strings(frame[name].iloc[start : start + CSV_BLOCK], name in counts) for name in frame.columns),
+                strict=True,
+            )
+        )
     return buf.getvalue().encode("utf-8")
+
+
+CSV_BLOCK = 100_000
+
+
+def cell_strings(col: pd.Series, count: bool) -> list[str]:
+    """One column's cells as CSV text."""
+    values = col.tolist()
+    numpy_kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+    if numpy_kind in ("i", "u"):  # never missing, already whole
+        return [str(v) for v in values]
+    if numpy_kind == "f":  # missing is NaN alone
+        if count:
+            return ["" if v != v else str(int(round(v))) for v in values]
+        return ["" if v != v else str(round(v, 2)) for v in values]
+    fmt = _count if count else _decimal if pd.api.types.is_float_dtype(col.dtype) else _plain
+    return [fmt(v) for v in values]
 
 
 def _missing(v) -> bool:
