@@ -422,8 +422,11 @@ def check_labels(rows: pd.DataFrame, header, layout: Layout, label: str) -> list
             if role == "ward_code" and not why and not CODE_RE.fullmatch(text):
                 why = "is not a code of 1 to 20 letters and digits"
             if why:
+                shown = text if len(text) <= 60 else text[:60] + "..."
                 problems.append(
-                    DataError(f"{role.replace('_', ' ')} '{text}' {why}", path=label, row=int(line), field=header[col])
+                    DataError(
+                        f"{role.replace('_', ' ')} {why}: '{shown}'", path=label, row=int(line), field=header[col]
+                    )
                 )
     return problems
 
