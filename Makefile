@@ -18,33 +18,36 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-# Downloads $$CRIME_SOURCE_URL and $$POPULATION_SOURCE_URL into build/sources (the only network step
-# besides installs); `make site` then imports them instead of the committed snapshot.
+# Downloads $$CRIME_SOURCE_URL, $$WARD_SOURCE_URL and $$POPULATION_SOURCE_URL into build/sources (the only
+# network step besides installs); `make site` then imports them instead of the committed snapshot.
+FETCH := $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])"
 fetch-sources: $(BIN)/.installed
 	mkdir -p $(SOURCES)
-	@if [ -n "$$CRIME_SOURCE_URL" ]; then $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" "$$CRIME_SOURCE_URL" "$(SOURCES)/crime.csv"; fi
-	@if [ -n "$$POPULATION_SOURCE_URL" ]; then $(BIN)/python -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" "$$POPULATION_SOURCE_URL" "$(SOURCES)/population.csv"; fi
+	@if [ -n "$$CRIME_SOURCE_URL" ]; then $(FETCH) "$$CRIME_SOURCE_URL" "$(SOURCES)/crime.csv"; fi
+	@if [ -n "$$WARD_SOURCE_URL" ]; then $(FETCH) "$$WARD_SOURCE_URL" "$(SOURCES)/wards.csv"; fi
+	@if [ -n "$$POPULATION_SOURCE_URL" ]; then $(FETCH) "$$POPULATION_SOURCE_URL" "$(SOURCES)/population.csv"; fi
 
 # Imports recorded crime: CRIME_SOURCE (a URL or file of any edition of the Met's borough or ward file), else
 # what fetch-sources got, else the committed snapshot. Rates: POPULATION_SOURCE (POPULATION_YEAR when the file
-# has no year column), else the shared copy of the ONS mid-2019 estimates when it is there. WARD_SOURCE, an
-# edition of the ward-level file, adds ward pages where it covers the reporting quarter.
+# has no year column), else the shared copy of the ONS mid-2019 estimates when it is there. WARD_SOURCE (else
+# what fetch-sources got), an edition of the ward-level file, adds ward pages where it covers the quarter.
 import: $(BIN)/.installed
-	@crime="$$CRIME_SOURCE"; pop="$$POPULATION_SOURCE"; year="$$POPULATION_YEAR"; \
+	@crime="$$CRIME_SOURCE"; wards="$$WARD_SOURCE"; pop="$$POPULATION_SOURCE"; year="$$POPULATION_YEAR"; \
 	if [ -z "$$crime" ] && [ -f "$(SOURCES)/crime.csv" ]; then crime="$(SOURCES)/crime.csv"; fi; \
+	if [ -z "$$wards" ] && [ -f "$(SOURCES)/wards.csv" ]; then wards="$(SOURCES)/wards.csv"; fi; \
 	if [ -z "$$pop" ] && [ -f "$(SOURCES)/population.csv" ]; then pop="$(SOURCES)/population.csv"; fi; \
 	if [ -z "$$pop" ] && [ -n "$(SHARED_POPULATION)" ]; then pop="$(SHARED_POPULATION)"; year=2019; fi; \
 	$(BIN)/transparency import-crime $${crime:+"$$crime"} $${pop:+--population "$$pop"} $${year:+--population-year "$$year"} \
-	  $${WARD_SOURCE:+--wards "$$WARD_SOURCE"}
+	  $${wards:+--wards "$$wards"}
 
 # Builds the complete site, recorded crime included, for AS_AT (a quarter such as 2017Q2, or latest) or the
 # quarter set in pyproject.toml.
 site: import
-	$(BIN)/transparency build $${AS_AT:+--as-at "$$AS_AT"}
+	$(BIN)/transparency build $${AS_AT:+--as-at "$$AS_AT"} $${SITE_URL:+--site-url "$$SITE_URL"}
 
 # Adds the reporting quarter to the archive of quarters on the gh-pages branch (CI runs it each quarter).
 publish: import
-	$(BIN)/transparency publish $${AS_AT:+--as-at "$$AS_AT"} $${PUSH:+--push}
+	$(BIN)/transparency publish $${AS_AT:+--as-at "$$AS_AT"} $${SITE_URL:+--site-url "$$SITE_URL"} $${PUSH:+--push}
 
 /usr/bin/chromium:
 	@command -v apt-get >/dev/null || { echo "the browser tests need Debian's chromium: install it"; exit 1; }

@@ -16,7 +16,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # quarters any of these files could hold
 MAX_EPOCH = 4_102_444_800  # 2100-01-01: a date the site states is within the quarters it can report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Quarter:
     """A financial-year quarter: 2017Q1 is April-June 2017 (2017/18 Q1)."""
 
@@ -124,8 +124,9 @@ SETTINGS = (
     ),
     Setting(
         "site_url",
-        "http://127.0.0.1:8000/",
-        "public address of the site, for the sitemap, citations and dataset metadata (http or https)",
+        "",
+        "public address of the site (http or https), for citations, dataset metadata, canonical links and the "
+        "sitemap; without one, citations give each page's path and there are no canonical links or sitemap",
         "url",
     ),
     Setting(

@@ -34,7 +34,7 @@ from . import outputs
 from .areas import BOROUGH, at_level
 from .areas import names as area_names
 from .errors import DataError, raise_all
-from .formats import csv_bytes, is_formula, month_name
+from .formats import csv_bytes, is_formula, left_out_note, month_name
 from .inputs import regular_file
 from .packages import Catalog, load_catalog, read_json_object, resolve_resource_path
 
@@ -243,7 +243,8 @@ class Tidy:
     labels: pd.DataFrame  # the edition's label pairs and the category each counts towards
     wards: pd.DataFrame  # ward code, name and borough, when the file is at ward level
     complete: tuple[str, str]
-    incomplete: list[str]
+    incomplete: dict[str, int]  # months left out of every figure, with their offences
+    typical_month: int  # the median month's offences, against which a month is incomplete
 
 
 def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None = None) -> Tidy:
@@ -303,7 +304,7 @@ def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None =
     problems += check_rows(rows, defs, header, layout, label)
     raise_all(problems, f"{label}: {len(problems)} problems, listed by row")
 
-    complete, incomplete = complete_months(counts, label)
+    complete, incomplete, typical = complete_months(counts, label)
     labels = matched.reset_index(drop=True)
     labels.insert(0, "label_id", range(1, len(labels) + 1))
     rows = rows.merge(labels[["label_id", "major", "minor"]], on=["major", "minor"], how="left")
@@ -324,7 +325,7 @@ def tidy(text: str, label: str, defs: Definitions, today: datetime.date | None =
         .reset_index(drop=True)
     )
     labels = labels.rename(columns={"major": "major_category", "minor": "minor_category"})
-    return Tidy(crime, labels, wards, complete, incomplete)
+    return Tidy(crime, labels, wards, complete, incomplete, typical)
 
 
 def count_problems(values: list[str], month_header: list[str], label: str, line: int, so_far: int) -> list[DataError]:
@@ -490,7 +491,7 @@ def check_rows(rows: pd.DataFrame, defs: Definitions, header, layout: Layout, la
     return problems
 
 
-def complete_months(counts: pd.DataFrame, label: str) -> tuple[tuple[str, str], list[str]]:
+def complete_months(counts: pd.DataFrame, label: str) -> tuple[tuple[str, str], dict[str, int], int]:
     """The run of complete months. A first or last month far below the median (a month the Met had only
     begun to record) is kept in the package but left out of every figure; one inside the file stops the import."""
     totals = counts.sum()
@@ -511,7 +512,8 @@ def complete_months(counts: pd.DataFrame, label: str) -> tuple[tuple[str, str], 
             path=label,
             field=inside[0],
         )
-    return (months[lo], months[hi - 1]), months[:lo] + months[hi:]
+    left_out = {m: int(totals[m]) for m in months[:lo] + months[hi:]}
+    return (months[lo], months[hi - 1]), left_out, int(totals.median())
 
 
 def fetch(source: str, workdir: Path) -> Path:
@@ -806,7 +808,7 @@ def write_package(
             "title": f"MPS {level.title()} Level Crime, London Datastore",
             "path": source if "://" in source else Path(source).name,
             "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
-            + (f"; incomplete, not used: {', '.join(map(month_name, t.incomplete))}" if t.incomplete else ""),
+            + (f"; {left_out_note(t.incomplete, t.typical_month, INCOMPLETE_SHARE)}" if t.incomplete else ""),
             "sha256": hashlib.sha256(raw).hexdigest(),
         }
     )
@@ -887,7 +889,10 @@ def write_package(
         "x-coverage": {
             "first_month": t.complete[0],
             "last_month": t.complete[1],
-            "incomplete_months": t.incomplete,
+            "incomplete_months": list(t.incomplete),
+            "incomplete_counts": t.incomplete,
+            "typical_month": t.typical_month,
+            "incomplete_share": INCOMPLETE_SHARE,
             "level": level,
         },
         "resources": resources,

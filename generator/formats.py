@@ -37,6 +37,19 @@ def month_range(first: str, last: str) -> str:
     return f"{month_name(first)} to {month_name(last)}"
 
 
+def left_out_note(counts: dict[str, int], typical: int | None, share: float | None) -> str:
+    """Why edge months are left out of every figure: each month, its offences and the rule, in words."""
+    if not counts:
+        return ""
+    months = "; ".join(f"{month_name(m)} ({number(n)} offences)" for m, n in sorted(counts.items()))
+    if typical and share:
+        return (
+            f"left out of every figure: {months}, under {share:.0%} of a typical month's {number(typical)} "
+            "offences, so not yet fully recorded"
+        )
+    return f"left out of every figure as incomplete: {months}"
+
+
 def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
     """Every CSV the site offers: UTF-8, LF line ends, the given count columns as whole numbers, other decimals to
     two places, empty cells for missing values. Written row by row (the site writes thousands of small CSVs), a

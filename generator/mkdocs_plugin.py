@@ -73,6 +73,15 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
             page.update_date = self.config.build_date
         return markdown
 
+    def on_post_build(self, config) -> None:
+        """Without a public address there are no canonical URLs, so no sitemap to list them; and the theme's source
+        maps (its developers' tool, quoting local addresses) are not part of the published site."""
+        site = Path(config.site_dir)
+        leave_out = [site / "sitemap.xml", site / "sitemap.xml.gz"] if not config.site_url else []
+        leave_out += sorted((site / "assets").rglob("*.map"))
+        for path in leave_out:
+            path.unlink(missing_ok=True)
+
     def on_post_page(self, output: str, page, config) -> str:
         """Put the page's generated HTML blocks (tables, maps, charts) in place, after search has indexed it."""
         blocks = (self.blocks or {}).get(page.file.src_uri) if page.file.generated_by else None

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from dataclasses import replace
 from pathlib import Path
 
@@ -79,9 +80,21 @@ def check_branch(root: Path, branch: str, allow: bool) -> None:
         )
 
 
+def check_public_address(site_url: str) -> None:
+    """A published quarter is cited by its address: it must be one the public can reach."""
+    host = urllib.parse.urlsplit(site_url).hostname or ""
+    if not site_url or host in ("localhost", "0.0.0.0", "::1") or host.startswith("127."):
+        raise DataError(
+            f"publishing needs the site's public address, not {site_url or 'none'}: set site_url in "
+            "pyproject.toml, or pass --site-url (SITE_URL for make publish)",
+            field="site_url",
+        )
+
+
 def publish(config: Config, branch: str = "gh-pages", push: bool = False, allow_branch: bool = False) -> BuildReport:
     root = config.root
     check_branch(root, branch, allow_branch)
+    check_public_address(config.site_url)
     if config.as_at == "latest":
         descriptor = config.imported / "recorded-crime" / "datapackage.json"
         if not descriptor.is_file():

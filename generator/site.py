@@ -20,7 +20,7 @@ import pandas as pd
 from . import areas, checks, compare, generated, indicators, outputs, reconcile, wards
 from .config import Config
 from .forked import Forked, can_fork, shared_counter
-from .formats import month_range
+from .formats import left_out_note, month_name, month_range
 from .generated import Site
 from .packages import load_catalog, web_url
 from .pages import Model
@@ -49,11 +49,31 @@ def crime_source(catalog) -> str:
     return f"Metropolitan Police Service, {src['title']}{edition}, Open Government Licence v3.0"
 
 
+def clocks(model: Model, q) -> dict:
+    """The two clocks every page names: the data quarter the site is as at, and the quarter of the latest curated
+    report, with the Plan's own period (x-period of the plan package) to say when it ended."""
+    plan = model.catalog.role("plan")
+    period = plan.descriptor.get("x-period") or {}
+    end = period.get("end", "")
+    cov = model.catalog.role("crime").descriptor.get("x-coverage", {}) if model.crime_included else {}
+    counts = cov.get("incomplete_counts") or dict.fromkeys(cov.get("incomplete_months", []), 0)
+    return {
+        "plan_title": plan.title,
+        "plan_end": month_name(end) if end else "",
+        "plan_ended": bool(end) and q.months[0] > end,  # the data quarter starts after the Plan's last month
+        "report": model.printed,
+        "report_behind": model.printed < q.previous,  # more than a quarter older than the data
+        "data_end": month_name(model.indicators.coverage[1]) if model.crime_included else "",
+        "left_out": left_out_note(counts, cov.get("typical_month"), cov.get("incomplete_share")),
+    }
+
+
 def context(config: Config, model: Model) -> dict:
     q = config.as_at
     docs = model.frame("documents", "documents")
     dates = sorted(str(d) for d in docs.date)
     return {
+        **clocks(model, q),
         "as_at": q,
         "as_at_label": q.label,
         "as_at_months": month_range(q.months[0], q.months[-1]),
@@ -66,7 +86,7 @@ def context(config: Config, model: Model) -> dict:
         "crime_edition": model.catalog.role("crime").descriptor["sources"][0].get("edition", "")
         if model.crime_included
         else "",
-        "site_url": config.site_url.rstrip("/") + "/",
+        "site_url": config.site_url.rstrip("/") + "/" if config.site_url else "/",  # else pages cite their path
         "site_name": "London Policing Transparency",
         "cite": model.cite_row,
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),

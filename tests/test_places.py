@@ -88,7 +88,9 @@ def test_ward_pages_from_the_real_ward_file(ward_site):
     some = camden_wards.ward_name.iloc[0]
     assert some in borough
     index = json.loads((site / "search" / "search_index.json").read_text())
-    assert any(d["title"] == some for d in index["docs"])  # search finds a ward by name
+    assert any(d["title"] == f"{some}, Camden" for d in index["docs"])  # search finds a ward, named with its borough
+    titles = [d["title"] for d in index["docs"] if "#" not in d["location"]]
+    assert len(titles) == len(set(titles)), "every page has a title of its own (20 ward names are shared)"
 
 
 def test_the_navigation_lists_sections_never_every_ward(ward_site):

@@ -51,6 +51,27 @@ def small_site(tmp_path_factory):
     return cfg, report
 
 
+def test_without_a_site_url_no_file_names_a_local_address(small_site):
+    """A build with no public address cites each page by its path: nothing points at the machine that built it."""
+    cfg, _ = small_site
+    local = [
+        p.relative_to(cfg.site_dir).as_posix()
+        for p in cfg.site_dir.rglob("*")
+        if p.is_file() and re.search(rb"127\.0\.0\.1|localhost:", p.read_bytes())
+    ]
+    assert local == []
+    assert not (cfg.site_dir / "sitemap.xml").exists()
+    assert 'rel="canonical"' not in (cfg.site_dir / "index.html").read_text()
+    meta = json.loads(next(cfg.site_dir.glob("boroughs/camden/*.metadata.json")).read_text())
+    assert meta["permalink"].startswith("/boroughs/camden/#figure-")
+
+
+def test_with_a_site_url_pages_have_canonical_links_and_a_sitemap(built_site):
+    site, _ = built_site
+    assert "<loc>http://127.0.0.1:" in (site / "sitemap.xml").read_text()
+    assert 'rel="canonical" href="http://127.0.0.1:' in (site / "boroughs" / "camden" / "index.html").read_text()
+
+
 def test_every_page_type_exists(small_site, catalog):
     cfg, report = small_site
     site = cfg.site_dir
@@ -66,7 +87,6 @@ def test_every_page_type_exists(small_site, catalog):
         "about/index.html",
         "methodology/index.html",
         "accessibility/index.html",
-        "sitemap.xml",
         "search/search_index.json",
     ]:
         assert (site / page).is_file(), page

@@ -62,6 +62,21 @@ class Model:
         return self.frame("definitions", "indicators")
 
     @cached_property
+    def total_indicator(self) -> str | None:
+        """The indicator that counts every category in total offences (categories '*'), if one is defined."""
+        d = self.definitions
+        ids = d[d.categories.str.strip() == "*"].indicator_id
+        return ids.iloc[0] if len(ids) else None
+
+    def rank_sentence(self, rank, of: int, among: str) -> str:
+        """'Ranked 5th of 32 boroughs by offences per 1,000 residents (mid-2019 population), 1 the highest.'"""
+        if rank is None or pd.isna(rank):
+            return ""
+        by_rate = self.indicators.rank_by == "rate"
+        by = f"offences per 1,000 residents ({self.indicators.population_note()})" if by_rate else "offences"
+        return f"Ranked {int(rank)} of {of} {among} by {by}, 1 being the highest."
+
+    @cached_property
     def documents(self) -> dict[str, dict]:
         """Each source document's row, by doc_id (pages cite them hundreds of times)."""
         return {row["doc_id"]: row for row in self.frame("documents", "documents").to_dict("records")}

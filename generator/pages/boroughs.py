@@ -8,6 +8,7 @@ from .. import charts
 from ..formats import csv_bytes, number
 from ..indicators import LONDON, peer_code
 from . import Model, shown
+from .now import crime_now
 from .wards import borough_wards
 
 MEASURES = [
@@ -175,7 +176,7 @@ def build(r, model: Model) -> None:
     q_months = model.config.as_at.months
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
-        charts_out, rows, type_rows, type_chart, ward_list = [], [], [], None, []
+        charts_out, rows, type_rows, type_chart, ward_list, now = [], [], [], None, [], None
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in every_page if i not in ids]
@@ -206,6 +207,18 @@ def build(r, model: Model) -> None:
                 counts=("rolling_12m", "rank"),
             )
             type_rows = [dict(row, cells=crime_type_cells(model, row)) for row in types.to_dict("records")]
+            total_id, ind = model.total_indicator, model.indicators
+            total, change, rank = (ind.value(b.code, total_id, m) for m in ("rolling_12m", "change_12m", "rank"))
+            now = crime_now(
+                b.name,
+                total,
+                None if total is None or change is None else total - change,
+                model.rank_sentence(rank, len(model.boroughs), "boroughs"),
+                types[types.kind == "group"],
+                ind.series_for(total_id, b.code),
+                q,
+                ind.missing("pct_change_12m"),
+            )
             type_chart = crime_type_chart(model, b, types, r.context["crime_source"])
             ward_list, ward_csv = borough_wards(model, b.code)
             if ward_csv is not None:
@@ -232,6 +245,7 @@ def build(r, model: Model) -> None:
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
             type_rows=type_rows,
+            now=now,
             ward_list=ward_list,
             type_chart=type_chart,
             b=b,

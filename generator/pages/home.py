@@ -8,10 +8,14 @@ from .. import tilemap
 from ..formats import csv_bytes
 from ..indicators import LONDON
 from . import Model, shown
+from .now import crime_now
 
 
-def interpret(direction: str, pct) -> str:
-    """Read a change against the Plan's direction of travel, without claiming causes."""
+def interpret(direction: str, pct, within_plan: bool = True) -> str:
+    """Read a change against the Plan's direction of travel, without claiming causes. Outside the Plan's period
+    only its aim is stated: data from after the Plan cannot be moving the way it wants."""
+    if not within_plan:
+        return {"reduce": "to reduce it", "increase-reporting": "more reports from victims"}.get(direction, "none set")
     if pct is None or pd.isna(pct):
         return "no comparison"
     if direction == "reduce":
@@ -52,7 +56,7 @@ def build(r, model: Model) -> None:
                 "pct_12m": pct,
                 "pct_quarter": ind.value(LONDON, d.indicator_id, "pct_change_quarter"),
                 "prev_r12": ind.value(LONDON, d.indicator_id, "rolling_12m", prev),
-                "reading": interpret(d.direction, pct),
+                "reading": interpret(d.direction, pct, not r.context["plan_ended"]),
             }
             h["cells"] = [
                 shown(model, h["r12"], "rolling_12m"),
@@ -105,9 +109,33 @@ def build(r, model: Model) -> None:
     non_borough = None
     if model.crime_included and len(total):
         non_borough = model.indicators.value(LONDON, total.iloc[0], "non_borough_12m")
+    now = None
+    if model.crime_included:
+        ind, total_id = model.indicators, model.total_indicator
+        groups = model.crime_types[model.crime_types.kind == "group"]
+        total, change = (ind.value(LONDON, total_id, m) for m in ("rolling_12m", "change_12m"))
+        now = crime_now(
+            r.context["london"],
+            total,
+            None if total is None or change is None else total - change,
+            "",
+            pd.DataFrame(
+                {
+                    "crime_type": groups.title,
+                    "slug": groups.slug,
+                    "rolling_12m": [ind.value(LONDON, t, "rolling_12m") for t in groups.type_id],
+                    "pct_change_12m": [ind.value(LONDON, t, "pct_change_12m") for t in groups.type_id],
+                },
+                dtype=object,
+            ).astype({"rolling_12m": float, "pct_change_12m": float}),
+            ind.series_for(total_id, LONDON),
+            model.config.as_at,
+            ind.missing("pct_change_12m"),
+        )
     r.page(
         "index.md",
         "home.md.j2",
+        now=now,
         crime_groups=model.crime_types[model.crime_types.kind == "group"].to_dict("records")
         if model.crime_included
         else [],

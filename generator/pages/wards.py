@@ -7,6 +7,7 @@ import pandas as pd
 from .. import charts
 from ..formats import csv_bytes, month_range
 from . import Model, shown
+from .now import crime_now
 
 
 def ward_rows(model: Model, stats: pd.DataFrame) -> list[dict]:
@@ -62,9 +63,24 @@ def build(r, model: Model) -> None:
                 None if total is None else total.quarter_last_year,
                 source,
             )
+        tot = mine[mine.type_id == "total"]
+        now = crime_now(
+            ward.ward_name,
+            tot.rolling_12m.iloc[0] if len(tot) else None,
+            tot.previous_12m.iloc[0] if len(tot) else None,
+            f"Ranked {int(tot.rank_in_area.iloc[0])} of {int(tot.wards_in_area.iloc[0])} wards in {area['name']} by "
+            "offences, 1 being the most."
+            if len(tot)
+            else "",
+            mine[mine.type_id != "total"].rename(columns={"crime_slug": "slug"}),
+            s,
+            q,
+            model.indicators.missing("pct_change_12m"),
+        )
         r.page(
             f"{folder}.md",
             "ward.md.j2",
+            now=now,
             ward=ward,
             area=area,
             is_borough=area["level"] == "borough",

@@ -1,0 +1,112 @@
+"""What an area page leads with: its crime now. Total offences over the 12 months to the data quarter, the change
+on the 12 months before and the rank; the crime groups that rose and fell most; a small trend of the last two years.
+
+The same block opens London's, every borough's and every ward's page, so a reader's first screen answers "what is
+happening here, now?" before any report, plan or budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from ..config import Quarter
+from ..formats import month_name, number
+
+MOVERS = 3  # rises and falls listed
+MIN_OFFENCES = 20  # a group smaller than this over the previous 12 months moves by large percentages on chance
+SPARK_MONTHS = 24
+SPARK_WIDTH, SPARK_HEIGHT = 240, 48
+
+
+@dataclass
+class Now:
+    area: str
+    total: str  # offences over the 12 months, formatted
+    change: str  # e.g. "+2.4% (+1,234)" or why there is no change
+    rank: str  # a sentence, or ""
+    rises: list[dict]
+    falls: list[dict]
+    spark: Markup  # an inline SVG, or empty
+
+
+def movers(groups: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """The crime groups whose offences rose and fell most in number over the 12 months (groups with at least
+    MIN_OFFENCES the year before). ``groups``: crime_type, slug, rolling_12m, pct_change_12m."""
+    g = groups.dropna(subset=["rolling_12m", "pct_change_12m", "slug"])
+    g = g.assign(previous=g.rolling_12m / (1 + g.pct_change_12m / 100))
+    g = g[g.previous >= MIN_OFFENCES].assign(difference=lambda x: (x.rolling_12m - x.previous).round())
+    g = g.sort_values(["difference", "crime_type"], kind="stable")
+
+    def listed(rows: pd.DataFrame) -> list[dict]:
+        return [
+            {
+                "title": r.crime_type,
+                "slug": r.slug,
+                "difference": number(r.difference, 0, True),
+                "pct": number(r.pct_change_12m, 1, True, "%"),
+            }
+            for r in rows.itertuples()
+        ]
+
+    rises = g[g.difference > 0].iloc[::-1].head(MOVERS)
+    falls = g[g.difference < 0].head(MOVERS)
+    return listed(rises), listed(falls)
+
+
+def sparkline(series: pd.DataFrame, q: Quarter, area: str) -> Markup:
+    """The last two years of monthly offences to the end of the quarter, as a small inline SVG with its numbers
+    in words for screen readers (the full chart and its CSV are further down the page)."""
+    s = series[series.month <= q.end_month].sort_values("month").tail(SPARK_MONTHS)
+    if len(s) < 2:
+        return Markup("")
+    counts = s["count"].astype(float).tolist()
+    low, high = min(counts), max(counts)
+    span = (high - low) or 1.0
+    step = SPARK_WIDTH / (len(counts) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{SPARK_HEIGHT - 4 - (c - low) / span * (SPARK_HEIGHT - 8):.1f}" for i, c in enumerate(counts)
+    )
+    months = s["month"].tolist()
+    peak = months[counts.index(high)]
+    label = (
+        f"Offences per month in {area}, {month_name(months[0])} to {month_name(months[-1])}: "
+        f"{number(counts[0])} in the first month, {number(counts[-1])} in the last; "
+        f"highest {number(high)} in {month_name(peak)}."
+    )
+    return Markup(
+        f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" '
+        f'height="{SPARK_HEIGHT}" role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="2" '
+        'stroke-linejoin="round"/></svg>'
+    )
+
+
+def crime_now(
+    area: str,
+    total: float | None,
+    previous: float | None,
+    rank: str,
+    groups: pd.DataFrame,
+    series: pd.DataFrame | None,
+    q: Quarter,
+    missing: str,
+) -> Now:
+    """The block for one area: offences over the 12 months to the quarter and over the 12 before. ``missing`` is
+    what to say when there is no change to give (the data start too late, or nothing was recorded before)."""
+    if any(v is None or pd.isna(v) for v in (total, previous)) or not previous:
+        change = missing
+    else:
+        change = f"{number((total - previous) / previous * 100, 1, True, '%')} ({number(total - previous, 0, True)})"
+    rises, falls = movers(groups)
+    return Now(
+        area=area,
+        total=number(total),
+        change=change,
+        rank=rank,
+        rises=rises,
+        falls=falls,
+        spark=sparkline(series, q, area) if series is not None else Markup(""),
+    )
