@@ -236,7 +236,9 @@ def run(crime: Path, population: Path, wards: Path) -> str:
         base = load_config(REPO)
         cfg = in_folder(base, tmp, "")
         t = time.perf_counter()
-        import_crime(cfg.imported, load_catalog(cfg.datapackages), str(crime), population=str(population), population_year=2019)
+        import_crime(
+            cfg.imported, load_catalog(cfg.datapackages), str(crime), population=str(population), population_year=2019
+        )
         import_time = time.perf_counter() - t
         _, cold = timed_build(cfg)  # fills the validation and template caches
         # Builds and floors alternated, so a change in the machine's speed touches both; medians reported.
