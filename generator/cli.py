@@ -150,6 +150,8 @@ def write(args, config) -> int:
 
         report = publish(config, branch=args.branch, push=args.push, allow_branch=args.allow_branch)
         print(f"Published {report.as_at.label} as /{report.as_at.slug}/ on {args.branch} ({report.pages} pages).")
+        for note in report.notes:
+            print(f"Note: {note}")
         return 0
     if args.command == "import-crime":
         from .crime import import_crime
@@ -185,6 +187,8 @@ def write(args, config) -> int:
             f"(as at {report.as_at.label}; recorded crime {'included' if report.crime_included else 'not included'})."
         )
         print("Stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
+        for note in report.notes:
+            print(f"Note: {note}")
         return 0
     return EXIT_INTERNAL
 

@@ -38,6 +38,7 @@ class BuildReport:
     findings: dict[str, int] = field(default_factory=dict)
     crime_included: bool = False
     as_at: object = None  # the reporting quarter the build resolved
+    notes: list[str] = field(default_factory=list)  # what the build left out, and why
 
 
 def crime_source(catalog) -> str:
@@ -92,6 +93,7 @@ def context(config: Config, model: Model) -> dict:
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
         "london": areas.region(model.catalog)["name"],
         "borough_count": len(model.boroughs),
+        "wards_left_out": model.wards_left_out,
     }
 
 
@@ -125,6 +127,7 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
         categories = catalog.role("definitions").frames["categories"]
         total = categories.loc[categories.in_total_offences.astype(bool), "category_id"].tolist()
         model.wards = wards.compute(catalog, model.crime_types, config.as_at, total)
+        model.wards_left_out = wards.left_out(catalog, config.as_at)
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 
@@ -248,6 +251,7 @@ def build(config: Config, verbose: bool = False) -> BuildReport:
     report.findings = model.findings.status.value_counts().to_dict()
     report.crime_included = model.crime_included
     report.as_at = model.config.as_at
+    report.notes = [n for n in (model.wards_left_out,) if n]
 
     site_dir = config.site_dir
     for folder in (site_dir.parent, config.generated.parent):

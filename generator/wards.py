@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import Quarter
+from .formats import month_range
 from .indicators import pct, shift_month, slugify, window_sum
 from .packages import Catalog
 
@@ -43,6 +44,21 @@ def ward_package(catalog: Catalog):
         if catalog.has(role) and "wards" in catalog.role(role).frames:
             return catalog.role(role)
     return None
+
+
+def left_out(catalog: Catalog, as_at: Quarter) -> str:
+    """Why ward data were imported but give no ward pages in this build, in a sentence; or ''."""
+    pkg = ward_package(catalog)
+    if pkg is None:
+        return ""
+    first, last = pkg.descriptor["x-coverage"]["first_month"], pkg.descriptor["x-coverage"]["last_month"]
+    if first <= as_at.months[0] and as_at.end_month <= last:
+        return ""
+    return (
+        f"The ward-level data cover {month_range(first, last)}, which does not include {as_at.label} "
+        f"({as_at.span}): this build has no ward pages. Build as at a quarter the ward data cover, or import a "
+        "newer ward file."
+    )
 
 
 def compute(catalog: Catalog, types: pd.DataFrame, as_at: Quarter, total_categories: list[str]) -> Wards | None:

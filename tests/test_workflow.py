@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 import yaml
-from conftest import REPO
+from conftest import POPULATION_FILE, REPO, SHARED
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
+
+
+def git_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO, capture_output=True, text=True
+    )
+    return [rel for rel in out.stdout.splitlines() if (REPO / rel).is_file()]
+
 
 WORKFLOW = REPO / ".github" / "workflows" / "quarterly.yml"
 
@@ -113,3 +131,67 @@ def test_a_changed_snapshot_is_refused(tmp_path):
         text=True,
     )
     assert out.returncode == 2 and "was changed after it was taken" in out.stderr
+
+
+@pytest.mark.build
+def test_the_workflow_publishes_the_latest_quarter_of_two_editions_with_wards(tmp_path):
+    """The workflow's own steps, in its order, on two real editions in turn (local files for the URLs): each
+    quarter is archived with its ward pages, What changed compares the two, and the feed holds both."""
+    project = tmp_path / "project"
+    for rel in git_files():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, project / rel)
+    wf = yaml.safe_load(WORKFLOW.read_text())
+    lines = [line for s in wf["jobs"]["rebuild"]["steps"] for line in s.get("run", "").splitlines() if line.strip()]
+    steps = [line for line in lines if line != "make test"]  # the suite this test is part of
+    assert len(steps) == len(lines) - 1
+    env = dict(os.environ, **GIT_ENV, VENV=str(Path(sys.executable).parent.parent), SITE_URL="https://example.org/")
+    env |= {k: str(v) for k, v in wf["jobs"]["rebuild"]["env"].items() if "${{" not in str(v)}  # AS_AT: latest
+    env.pop("SHARED_DATA", None)
+    run = lambda *args, **kw: subprocess.run(args, cwd=project, env=env | kw, capture_output=True, text=True)
+    run("git", "init", "-q", "-b", "main")
+    run("git", "add", "-A")
+    run("git", "commit", "-qm", "the project")
+    ward_file = SHARED / "MPS Ward Level Crime (most recent 24 months).csv"
+    editions = [SHARED / "MPS Borough Level Crime (most recent 24 months) edition 2024-06.csv", ward_file]
+    for edition in editions:
+        urls = {
+            "CRIME_SOURCE_URL": edition.as_uri(),
+            "WARD_SOURCE_URL": ward_file.as_uri(),
+            "POPULATION_SOURCE_URL": POPULATION_FILE.as_uri(),
+            "POPULATION_YEAR": "2019",
+        }
+        for line in steps:
+            out = subprocess.run(
+                line.replace("PUSH=1 ", ""), shell=True, cwd=project, env=env | urls, capture_output=True, text=True
+            )
+            assert out.returncode == 0, f"{line}: {out.stderr[-3000:]}"
+    versions = json.loads(run("git", "show", "gh-pages:versions.json").stdout)
+    assert [v["version"] for v in versions] == ["2025-26-q4", "2024-25-q1"]
+    assert versions[0]["aliases"] == ["latest"]
+    for v in versions:
+        wards = run("git", "show", f"gh-pages:{v['version']}/wards/index.html")
+        assert wards.returncode == 0 and "Abbey" in wards.stdout
+    changes = run("git", "show", "gh-pages:2025-26-q4/changes/index.html").stdout
+    assert "Compared with 2024/25 Q1" in changes
+    feed = run("git", "show", "gh-pages:2025-26-q4/feed.xml").stdout
+    assert "2025-26-q4" in feed and "2024-25-q1" in feed
+    home = run("git", "show", "gh-pages:2025-26-q4/index.html").stdout
+    assert "Crime now" in home and "ended in March 2021" in home and "127.0.0.1" not in home
+
+
+@pytest.mark.build
+def test_ward_data_that_end_before_the_quarter_are_said_on_every_borough_page(tmp_path, catalog):
+    from conftest import CRIME_FILE, config_for
+
+    from generator.crime import import_crime
+    from generator.site import build
+
+    ward_file = SHARED / "MPS Ward Level Crime (most recent 24 months).csv"
+    import_crime(tmp_path / "imported", catalog, str(CRIME_FILE), wards=str(ward_file))
+    report = build(config_for(tmp_path, imported=tmp_path / "imported", as_at="latest"))
+    assert report.as_at.label == "2023/24 Q2"
+    assert any("does not include 2023/24 Q2" in n and "no ward pages" in n for n in report.notes)
+    camden = (tmp_path / "site" / "boroughs" / "camden" / "index.html").read_text()
+    assert "The ward-level data cover March 2024 to March 2026" in camden or "April 2024 to March 2026" in camden
+    assert not (tmp_path / "site" / "wards").exists()

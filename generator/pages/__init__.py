@@ -31,6 +31,7 @@ class Model:
     previous: Previous | None = None  # the previous quarter as published
     changes: Changes | None = None
     wards: Wards | None = None  # ward figures, when ward data covers the reporting quarter
+    wards_left_out: str = ""  # why imported ward data give no ward pages, said on the borough pages and the build
 
     @property
     def crime_included(self) -> bool:

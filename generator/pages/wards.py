@@ -25,6 +25,14 @@ def ward_rows(model: Model, stats: pd.DataFrame) -> list[dict]:
     ]
 
 
+def rank_sentence(total: pd.DataFrame, area_name: str) -> str:
+    """'Ranked 3 of 20 wards in Camden by offences': every ward of the area counted; '' without a 12-month figure."""
+    if total.empty or pd.isna(total.rank_in_area.iloc[0]):
+        return ""
+    rank, of = int(total.rank_in_area.iloc[0]), int(total.wards_in_area.iloc[0])
+    return f"Ranked {rank} of {of} wards in {area_name} by offences, 1 being the most."
+
+
 def build(r, model: Model) -> None:
     w = model.wards
     if w is None:
@@ -68,10 +76,7 @@ def build(r, model: Model) -> None:
             ward.ward_name,
             tot.rolling_12m.iloc[0] if len(tot) else None,
             tot.previous_12m.iloc[0] if len(tot) else None,
-            f"Ranked {int(tot.rank_in_area.iloc[0])} of {int(tot.wards_in_area.iloc[0])} wards in {area['name']} by "
-            "offences, 1 being the most."
-            if len(tot)
-            else "",
+            rank_sentence(tot, area["name"]),
             mine[mine.type_id != "total"].rename(columns={"crime_slug": "slug"}),
             s,
             q,
