@@ -120,13 +120,12 @@ LICENCE = "Open Government Licence v3.0"
 
 
 def chart_metadata(chart: Chart, context: dict, folder: str) -> dict:
-    """What a chart's CSV needs to be reused: title, source, period, units, definitions, licence and a citation."""
+    """What a chart's CSV needs to be reused: title, source, period, units, definitions, licence and a citation
+    (plain, BibTeX and RIS) that names the licence once and the date the site was built as the access date."""
     page = f"{context['site_url']}{folder}"
     permalink = f"{page}#figure-{chart.chart_id}"
-    citation = (
-        f"{context['site_name']}, \u201c{chart.title}\u201d, {permalink} (data: {chart.period}; source: "
-        f"{chart.source}; {LICENCE})."
-    )
+    date = context["build_date"]
+    note = f"Data: {chart.period}. Source: {chart.source}. {LICENCE}."
     return {
         "title": chart.title,
         "source": chart.source,
@@ -138,10 +137,49 @@ def chart_metadata(chart: Chart, context: dict, folder: str) -> dict:
         "page": page,
         "permalink": permalink,
         "csv": f"{page}{chart.chart_id}.csv",
-        "citation": citation,
+        "published": date,
+        "citation": f"{context['site_name']}, \u201c{chart.title}\u201d, {permalink}. {note} Accessed {date}.",
+        "bibtex": bibtex(chart.chart_id, chart.title, context["site_name"], permalink, note, date),
+        "ris": ris(chart.title, context["site_name"], permalink, note, date),
         "columns": list(chart.data.columns),
         "publisher": context["site_name"],
     }
+
+
+BIBTEX_ESCAPES = {c: "\\" + c for c in "{}%&$#_"} | {"\\": "\\textbackslash{}", "^": "\\^{}", "~": "\\~{}"}
+BIBTEX_SPECIAL = re.compile(r"[{}%&$#_\\^~]")
+
+
+def bibtex_text(text: str) -> str:
+    """Text inert inside a BibTeX field: each special character escaped in one pass, so no brace ends the field."""
+    return BIBTEX_SPECIAL.sub(lambda m: BIBTEX_ESCAPES[m.group()], " ".join(str(text).split()))
+
+
+def bibtex(key: str, title: str, publisher: str, url: str, note: str, date: str) -> str:
+    return (
+        f"@misc{{{re.sub(r'[^A-Za-z0-9:-]', '-', key)},\n"
+        f"  title = {{{bibtex_text(title)}}},\n"
+        f"  author = {{{{{bibtex_text(publisher)}}}}},\n"
+        f"  year = {{{date[:4]}}},\n"
+        f"  url = {{{bibtex_text(url)}}},\n"
+        f"  note = {{{bibtex_text(note)} Accessed {date}.}}\n"
+        "}"
+    )
+
+
+def ris(title: str, publisher: str, url: str, note: str, date: str) -> str:
+    """An RIS record: one tag a line, so a value's line breaks are folded away."""
+    tags = [
+        ("TY", "DATA"),
+        ("TI", title),
+        ("AU", publisher),
+        ("PY", date[:4]),
+        ("DA", date.replace("-", "/")),
+        ("UR", url),
+        ("N1", note),
+        ("Y2", date.replace("-", "/")),
+    ]
+    return "\n".join(f"{tag}  - {' '.join(str(value).split())}" for tag, value in tags) + "\nER  - "
 
 
 class Renderer:
@@ -186,4 +224,24 @@ class Renderer:
             late=lambda caller: self.block(caller(), path),
             **values,
         )
-        self.site.pages[path] = self.env.get_template(template).render(**ctx)
+        self.site.pages[path] = with_description(self.env.get_template(template).render(**ctx))
+
+
+LEAD_RE = re.compile(r'<p class="(?:now-lead|lead)">(.*?)</p>', re.S)
+DESCRIPTION_CHARS = 220
+
+
+def with_description(markdown: str) -> str:
+    """The page with a front-matter description of its own: its heading and its lead sentence (the crime-now line
+    on area pages), as plain text. The theme override escapes it where it lands (meta and Open Graph tags)."""
+    heading = next((line[2:] for line in markdown.splitlines() if line.startswith("# ")), "")
+    heading = html.unescape(re.sub(r"\\(.)", r"\1", heading)).strip()
+    lead = LEAD_RE.search(markdown)
+    text = html.unescape(re.sub(r"<[^>]+>", "", lead.group(1))) if lead else ""
+    description = " ".join(f"{heading}: {text}".split()) if text else heading
+    if len(description) > DESCRIPTION_CHARS:
+        description = description[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
+    line = f"description: {yaml_string(description)}\n"
+    if markdown.startswith("---\n"):
+        return "---\n" + line + markdown[4:]
+    return f"---\n{line}---\n\n{markdown}"

@@ -47,7 +47,7 @@ def crime_source(catalog) -> str:
         return ""
     src = catalog.role("crime").descriptor["sources"][0]
     edition = f" ({src['edition']})" if src.get("edition") else ""
-    return f"Metropolitan Police Service, {src['title']}{edition}, Open Government Licence v3.0"
+    return f"Metropolitan Police Service, {src['title']}{edition}"  # the licence is named once, by the citation
 
 
 def clocks(model: Model, q) -> dict:
@@ -89,6 +89,7 @@ def context(config: Config, model: Model) -> dict:
         else "",
         "site_url": config.site_url.rstrip("/") + "/" if config.site_url else "/",  # else pages cite their path
         "site_name": "London Policing Transparency",
+        "build_date": time.strftime("%Y-%m-%d", time.gmtime(int(model.epoch))),
         "cite": model.cite_row,
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
         "london": areas.region(model.catalog)["name"],

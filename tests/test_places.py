@@ -60,6 +60,9 @@ def test_every_chart_has_a_citation_a_permalink_and_metadata_beside_its_csv(buil
         chart_id = path.name.removesuffix(".metadata.json")
         assert (path.parent / f"{chart_id}.csv").is_file()
         assert meta["permalink"].endswith(f"#figure-{chart_id}") and meta["permalink"] in meta["citation"]
+        assert meta["citation"].count("Open Government Licence") == 1 and "Accessed 20" in meta["citation"]
+        assert meta["bibtex"].startswith("@misc{") and meta["bibtex"].count("{") == meta["bibtex"].count("}")
+        assert meta["ris"].startswith("TY  - DATA") and meta["ris"].endswith("ER  - ")
         assert list(pd.read_csv(path.parent / f"{chart_id}.csv").columns) == meta["columns"]
         html = (path.parent / "index.html").read_text()
         assert f'id="figure-{chart_id}"' in html and "Cite this chart" in html

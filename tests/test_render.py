@@ -30,3 +30,27 @@ def test_relative_links_between_pages():
     assert rel("quality/", "data/finance-2017-18/") == "../data/finance-2017-18/"
     assert page_folder("boroughs/camden.md") == "boroughs/camden/" and page_folder("index.md") == ""
     assert page_folder("data/index.md") == "data/"
+
+
+def test_a_bibtex_field_holds_any_title_without_ending_early():
+    from generator.render import bibtex
+
+    entry = bibtex("id", "A } title \\ with % & $ # _ ^ ~", "Publisher", "https://x.org/#a_b", "Note.", "2026-03-31")
+    title = entry.split("title = ", 1)[1].split(",\n", 1)[0]
+    depth = 0
+    for i, ch in enumerate(title):  # the field's braces balance only at its end: nothing from data closes it
+        if ch == "{" and (i == 0 or title[i - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and title[i - 1] != "\\":
+            depth -= 1
+            assert depth > 0 or i == len(title) - 1
+    assert depth == 0
+
+
+def test_every_page_gets_a_description_of_its_own_heading_and_lead():
+    from generator.render import with_description
+
+    page = '# Abbey, Barking and Dagenham\n\n<div class="now">\n<p class="now-lead"><strong>1,234</strong> offences</p>'
+    out = with_description(page)
+    assert out.startswith('---\ndescription: "Abbey, Barking and Dagenham: 1,234 offences"\n---\n')
+    assert with_description("---\njsonld: {}\n---\n# T\n").startswith('---\ndescription: "T"\njsonld: {}\n---\n')
