@@ -59,8 +59,9 @@ DEFINITIONS = "datapackages/indicator-definitions"
 
 
 def key(text: str) -> str:
-    """Compare labels ignoring case, spaces and punctuation."""
-    return re.sub(r"[^a-z0-9]+", "", str(text).lower())
+    """Compare labels ignoring case, spaces and punctuation; '&' reads as 'and' ("Theft & Handling" is "Theft and
+    Handling" of another edition)."""
+    return re.sub(r"[^a-z0-9]+", "", str(text).lower().replace("&", "and"))
 
 
 def csv_row(*cells) -> str:
