@@ -51,6 +51,9 @@ def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
         "first_month": "2010-04",
         "last_month": "2023-09",
         "incomplete_months": [],
+        "incomplete_counts": {},
+        "typical_month": 66988,
+        "incomplete_share": 0.2,
         "level": "borough",
     }
     # every tidy row points back at its source row, whose labels it carries
@@ -76,6 +79,9 @@ def test_every_shared_edition_imports_every_count(tmp_path, catalog, name):
         # the first month holds a few dozen offences: kept in the package, left out of the coverage
         assert pkg.descriptor["x-coverage"]["incomplete_months"] == ["2024-03"]
         assert pkg.descriptor["x-coverage"]["first_month"] == "2024-04"
+        assert pkg.descriptor["x-coverage"]["incomplete_counts"] == {"2024-03": 47}
+        edition = pkg.descriptor["sources"][0]["edition"]
+        assert "March 2024 (47 offences), under 20% of a typical month's 74,216 offences" in edition
 
 
 def test_labels_match_ignoring_case_spacing_and_punctuation(tmp_path, catalog):

@@ -70,7 +70,8 @@ def test_a_build_for_another_quarter_keeps_the_printed_figures_apart(tmp_path, i
     row = re.search(r"Local priority 2 Theft from the person (\S+) (\S+)", camden)
     assert row.group(2) == "+277%" and row.group(1) != "+272.5%"  # Q2 open data beside the printed Q1 figure
     home = text_of(tmp_path / "site" / "index.html")
-    assert "Latest published figures (2017/18 Q1): recorded crime, July 2016-June 2017" in home
+    assert "As MOPAC printed it for 2017/18 Q1: recorded crime, July 2016-June 2017" in home
+    assert "From MOPAC's 2017/18 Q1 quarterly report" in home
     recon = (tmp_path / "site" / "quality" / "reconciliation-local-priorities.csv").read_text()
     assert "April-June 2017 against April-June 2016" in recon and "July-September" not in recon
     camden_tfp = [line for line in recon.splitlines() if line.startswith("E09000007,2,")][0]
