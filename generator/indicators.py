@@ -59,6 +59,7 @@ class Indicators:
     coverage: tuple[str, str]  # first and last complete month of the data
     population_years: dict[str, tuple[int, int]] = field(default_factory=dict)  # period -> (year used, year wanted)
     rank_by: str = "rate"  # "rate" with a population, else "count"
+    sets: dict[str, list[str]] = field(default_factory=dict)  # each indicator's and crime type's categories
 
     def __post_init__(self):
         s = self.stats  # columns as lists: iterating pandas string arrays value by value is slow
@@ -357,4 +358,5 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
         coverage=cov,
         population_years=years,
         rank_by="rate" if population is not None else "count",
+        sets=sets,
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import areas, checks, compare, generated, indicators, outputs, reconcile, wards
+from . import areas, breaks, checks, compare, generated, indicators, outputs, reconcile, wards
 from .config import Config
 from .forked import Forked, can_fork, shared_counter
 from .formats import left_out_note, month_name, month_range
@@ -129,6 +129,7 @@ def make_model(config: Config) -> tuple[Model, dict[str, float]]:
         total = categories.loc[categories.in_total_offences.astype(bool), "category_id"].tolist()
         model.wards = wards.compute(catalog, model.crime_types, config.as_at, total)
         model.wards_left_out = wards.left_out(catalog, config.as_at)
+        model.breaks = breaks.find(catalog, ind.coverage)
     timings["indicators"] = time.perf_counter() - t
     return model, timings
 

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import EDITIONS, POPULATION_FILE, SHARED, config_for, run_cli
+from conftest import EDITIONS, POPULATION_FILE, REPO, SHARED, config_for, run_cli
 
 from generator.config import Quarter
 from generator.crime import import_crime
@@ -161,3 +161,25 @@ def test_the_pre_2019_layout_imports_and_builds(tmp_path, catalog):
     assert "Crime now" in camden and "offences recorded in Camden" in camden
     theft = text_of(tmp_path / "site" / "crimes" / "theft" / "index.html")
     assert "Camden" in theft
+    # The breaks this edition shows: harassment inside violence (its labels), vehicle interference gone (its counts).
+    violence = text_of(tmp_path / "site" / "crimes" / "violence-against-the-person" / "index.html")
+    assert "the Met's classification before 2019" in violence
+    interference = text_of(tmp_path / "site" / "crimes" / "interfering-mv" / "index.html")
+    assert "records no offences of interfering with a motor vehicle from January 2017" in interference
+    assert "straddles" not in interference  # the change to December 2018 compares two years after the break
+    report = build(config_for(tmp_path / "q", imported=tmp_path / "imported", as_at=Quarter.parse("2017Q3")))
+    interference = text_of(tmp_path / "q" / "site" / "crimes" / "interfering-mv" / "index.html")
+    assert "The change on January 2016-December 2016 straddles it." in interference
+    assert "†" in text_of(tmp_path / "q" / "site" / "boroughs" / "camden" / "index.html")
+
+
+def test_each_edition_names_the_breaks_its_labels_show(edition):
+    from generator import breaks
+    from generator.packages import load_catalog
+
+    name, tmp = edition
+    found = breaks.edition_breaks(load_catalog(REPO / "datapackages", tmp / "imported"))
+    expected = "stalking-apart" if "Ward" in name else "stalking-inside-vwoi"
+    assert set(found.category_id) == {"stalking-harassment" if "Ward" in name else "vwoi"}
+    table = load_catalog(REPO / "datapackages").role("definitions").frames["category-breaks"]
+    assert table.set_index("break_id").loc[expected, "note"] in found.note.tolist()

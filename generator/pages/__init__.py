@@ -8,6 +8,7 @@ from functools import cached_property
 import pandas as pd
 
 from .. import areas
+from ..breaks import across
 from ..compare import Changes, Previous
 from ..config import Config, Quarter
 from ..formats import number
@@ -32,6 +33,7 @@ class Model:
     changes: Changes | None = None
     wards: Wards | None = None  # ward figures, when ward data covers the reporting quarter
     wards_left_out: str = ""  # why imported ward data give no ward pages, said on the borough pages and the build
+    breaks: pd.DataFrame | None = None  # category_id, note, source, month: breaks that apply to this build (breaks.py)
 
     @property
     def crime_included(self) -> bool:
@@ -68,6 +70,22 @@ class Model:
         d = self.definitions
         ids = d[d.categories.str.strip() == "*"].indicator_id
         return ids.iloc[0] if len(ids) else None
+
+    def break_notes(self, indicator_or_type: str) -> list[str]:
+        """The notes of every break touching the categories an indicator or crime type counts; a note of a break
+        that the 12-month change to the quarter straddles says so."""
+        if self.breaks is None or self.breaks.empty or not self.crime_included:
+            return []
+        cats = set(self.indicators.sets.get(indicator_or_type, []))
+        rows = self.breaks[self.breaks.category_id.isin(cats)]
+        q = self.config.as_at
+        return list(
+            dict.fromkeys(
+                r.note
+                + (f" The change on {q.year_earlier().twelve_months} straddles it." if across(r.month, q) else "")
+                for r in rows.itertuples()
+            )
+        )
 
     def rank_sentence(self, rank, of: int, among: str) -> str:
         """'Ranked 5th of 32 boroughs by offences per 1,000 residents (mid-2019 population), 1 the highest.'"""

@@ -174,9 +174,12 @@ def build(r, model: Model) -> None:
     local = dict(list(model.local.groupby("borough_code", sort=False)))
     lpm = {m["priority_id"]: m for m in model.frame("definitions", "local-priority-map").to_dict("records")}
     q_months = model.config.as_at.months
+    # Definition notes, the same on every borough page: by crime type's page name and by indicator.
+    notes_of = {t.slug: model.break_notes(t.type_id) for t in model.crime_types.itertuples()}
+    indicator_notes = {i: model.break_notes(i) for i in keys}
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
-        charts_out, rows, type_rows, type_chart, ward_list, now = [], [], [], None, [], None
+        charts_out, rows, type_rows, type_chart, ward_list, now, type_notes = [], [], [], None, [], None, []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in every_page if i not in ids]
@@ -206,7 +209,11 @@ def build(r, model: Model) -> None:
                 ),
                 counts=("rolling_12m", "rank"),
             )
-            type_rows = [dict(row, cells=crime_type_cells(model, row)) for row in types.to_dict("records")]
+            type_rows = [
+                dict(row, cells=crime_type_cells(model, row), noted=bool(notes_of.get(row["slug"])))
+                for row in types.to_dict("records")
+            ]
+            type_notes = list(dict.fromkeys(n for row in type_rows for n in notes_of.get(row["slug"], [])))
             total_id, ind = model.total_indicator, model.indicators
             total, change, rank = (ind.value(b.code, total_id, m) for m in ("rolling_12m", "change_12m", "rank"))
             now = crime_now(
@@ -241,10 +248,12 @@ def build(r, model: Model) -> None:
                         r.context["crime_source"],
                     )
                 )
+                charts_out[-1].notes += indicator_notes[i]
         r.page(
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
             type_rows=type_rows,
+            notes=type_notes,
             now=now,
             ward_list=ward_list,
             type_chart=type_chart,

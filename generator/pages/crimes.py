@@ -109,11 +109,15 @@ def build(r, model: Model) -> None:
             for x in table.itertuples()
         ]
         related = types[(types.group == t.group) & (types.type_id != t.type_id)].to_dict("records")
+        notes = model.break_notes(t.type_id)
+        for c in charts_out:
+            c.notes += notes
         r.page(
             f"crimes/{t.slug}.md",
             "crime.md.j2",
             t=t,
             rows=rows,
+            notes=notes,
             charts=charts_out,
             layers=[layer],
             tiles=tiles,
