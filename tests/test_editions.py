@@ -180,6 +180,6 @@ def test_each_edition_names_the_breaks_its_labels_show(edition):
     name, tmp = edition
     found = breaks.edition_breaks(load_catalog(REPO / "datapackages", tmp / "imported"))
     expected = "stalking-apart" if "Ward" in name else "stalking-inside-vwoi"
-    assert set(found.category_id) == {"stalking-harassment" if "Ward" in name else "vwoi"}
+    assert set(found.category_id) == ({"stalking-harassment", "vwoi"} if "Ward" in name else {"vwoi"})
     table = load_catalog(REPO / "datapackages").role("definitions").frames["category-breaks"]
     assert table.set_index("break_id").loc[expected, "note"] in found.note.tolist()
