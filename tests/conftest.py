@@ -17,7 +17,7 @@ from generator.packages import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SHARED_DATA", REPO.parent / "shared" / "data" / "london-datastore")).resolve()
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = SHARED.parents[1] / "seeds"  # the shared folder the data came from: data/london-datastore/..
 CRIME_FILE = SHARED / "MPS Borough Level Crime (Historical).csv"
 POPULATION_FILE = SHARED / "population2019.csv"
 # Every real edition in the shared folder, with the latest complete quarter each covers.

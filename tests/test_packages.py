@@ -13,7 +13,7 @@ from generator import areas
 PACKAGES = sorted(p.parent.name for p in (REPO / "datapackages").glob("*/datapackage.json"))
 
 
-def test_the_six_issue_packages_and_definitions_exist():
+def test_every_role_has_its_package_in_the_repository():
     assert set(PACKAGES) >= {
         "police-and-crime-plan-2017-21",
         "boroughs",

@@ -195,3 +195,31 @@ def test_ward_data_that_end_before_the_quarter_are_said_on_every_borough_page(tm
     camden = (tmp_path / "site" / "boroughs" / "camden" / "index.html").read_text()
     assert "The ward-level data cover March 2024 to March 2026" in camden or "April 2024 to March 2026" in camden
     assert not (tmp_path / "site" / "wards").exists()
+
+
+def test_a_renamed_package_is_followed_by_every_command_through_its_role(tmp_path):
+    """Rename the definitions package and map its role in pyproject.toml: import and build both follow."""
+    project = tmp_path / "project"
+    for rel in git_files():
+        if not rel.startswith(("tests/", ".github/")):
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, project / rel)
+    old = project / "datapackages" / "indicator-definitions"
+    new = project / "datapackages" / "crime-definitions-2026"
+    old.rename(new)
+    descriptor = json.loads((new / "datapackage.json").read_text())
+    descriptor["name"] = "crime-definitions-2026"
+    (new / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    for other in (project / "datapackages").glob("*/datapackage.json"):  # references between packages name it
+        other.write_text(other.read_text().replace('"indicator-definitions"', '"crime-definitions-2026"'))
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '\n[tool.transparency.datasets]\ndefinitions = "crime-definitions-2026"\n'
+    )
+    cli = [sys.executable, "-m", "generator.cli", "--project", str(project)]
+    imported = subprocess.run([*cli, "import-crime"], capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stderr
+    built = subprocess.run([*cli, "build", "--as-at", "latest"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert (project / "site" / "data" / "crime-definitions-2026" / "index.html").is_file()
+    assert (project / "site" / "crimes" / "burglary" / "index.html").is_file()
