@@ -45,6 +45,8 @@ def build(r, model: Model) -> None:
     by_ward = dict(tuple(stats.groupby("ward_code")))
     monthly = dict(tuple(w.monthly.groupby("ward_code")))
     source = r.context["crime_source"]
+    notes_of = {t: model.break_notes(t) for t in stats.type_id.unique()}  # the same on every ward page
+    notes = list(dict.fromkeys(n for t in sorted(notes_of) for n in notes_of[t]))
     for ward in w.wards.itertuples():
         area = areas.loc[ward.area_code]
         mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
@@ -90,6 +92,8 @@ def build(r, model: Model) -> None:
             area=area,
             is_borough=area["level"] == "borough",
             rows=ward_rows(model, mine),
+            notes_of=notes_of,
+            notes=notes,
             trend=chart,
             ward_coverage=month_range(*w.coverage),
         )
