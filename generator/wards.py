@@ -1,4 +1,4 @@
-"""Ward figures: each ward's crime groups over the reporting quarter, and its rank within its borough.
+"""Ward figures: each ward's crime groups over the reporting quarter, and its rank within its borough and London.
 
 Wards come from a ward-level edition of the Met's file (imported as the crime source, or beside a borough file
 with --wards). There is no ward population here, so wards are compared by counts, within their own borough.
@@ -33,7 +33,7 @@ def ward_slugs(wards: pd.DataFrame, area_slugs: dict[str, str]) -> pd.Series:
 @dataclass
 class Wards:
     wards: pd.DataFrame  # ward_code, ward_name, area_code, slug
-    stats: pd.DataFrame  # ward_code, type_id, rolling_12m, previous_12m, pct_change_12m, quarter, ..., rank_in_area
+    stats: pd.DataFrame  # ward_code, type_id, rolling_12m, ..., rank_in_area, wards_in_area, tied_in_area (and london)
     monthly: pd.DataFrame  # ward_code, month, count (total offences)
     coverage: tuple[str, str]
 
@@ -44,6 +44,13 @@ def ward_package(catalog: Catalog):
         if catalog.has(role) and "wards" in catalog.role(role).frames:
             return catalog.role(role)
     return None
+
+
+def rank_text(rank, of, tied) -> str:
+    """'=3 of 20' for a rank shared with another ward, '3 of 20' otherwise; '' without a 12-month figure."""
+    if rank is None or pd.isna(rank):
+        return ""
+    return f"{'=' if tied else ''}{int(rank)} of {int(of)}"
 
 
 def left_out(catalog: Catalog, as_at: Quarter) -> str:
@@ -80,6 +87,11 @@ def compute(catalog: Catalog, types: pd.DataFrame, as_at: Quarter, total_categor
     total = crime[crime.category_id.isin(total_categories)].groupby(["ward_code", "month"])["count"].sum()
     total = pd.concat({TOTAL: total}, names=["type_id"]).reorder_levels(["ward_code", "type_id", "month"])
     wide = pd.concat([by_type, total]).unstack("month").fillna(0)
+    # Every ward has a row for every crime group, zero where the file lists none: ranks count every ward.
+    everything = pd.MultiIndex.from_product(
+        [sorted(pkg.frames["wards"].ward_code), [*groups.type_id, TOTAL]], names=["ward_code", "type_id"]
+    )
+    wide = wide.reindex(everything, fill_value=0)
     end = as_at.end_month
     r12, p12 = window_sum(wide, end, 12), window_sum(wide, shift_month(end, -12), 12)
     q, qly = window_sum(wide, end, 3), window_sum(wide, shift_month(end, -12), 3)
@@ -97,7 +109,10 @@ def compute(catalog: Catalog, types: pd.DataFrame, as_at: Quarter, total_categor
     area_table = catalog.role("areas").frames["areas"]
     wards["slug"] = ward_slugs(wards, dict(zip(area_table.area_code, area_table.slug, strict=True)))
     stats = stats.merge(wards[["ward_code", "area_code"]], on="ward_code")
-    stats["rank_in_area"] = stats.groupby(["area_code", "type_id"]).rolling_12m.rank(ascending=False, method="min")
-    stats["wards_in_area"] = stats.groupby(["area_code", "type_id"]).ward_code.transform("count")
+    for scope, keys in (("area", ["area_code", "type_id"]), ("london", ["type_id"])):
+        by = stats.groupby(keys)
+        stats[f"rank_in_{scope}"] = by.rolling_12m.rank(ascending=False, method="min")
+        stats[f"wards_in_{scope}"] = by.ward_code.transform("count")
+        stats[f"tied_in_{scope}"] = stats.groupby([*keys, f"rank_in_{scope}"]).ward_code.transform("count") > 1
     monthly = total.droplevel("type_id").rename("count").reset_index()
     return Wards(wards=wards, stats=stats, monthly=monthly, coverage=coverage)

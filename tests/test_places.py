@@ -101,3 +101,35 @@ def test_the_navigation_lists_sections_never_every_ward(ward_site):
     assert '"wards/index.md"' in nav and len(re.findall(r'"wards/[^"]+\.md"', nav)) == 1
     # ... so a page does not grow with the number of wards: a borough page's navigation is the same size with them
     assert (ward_site[0] / "crimes" / "index.html").stat().st_size < 60_000
+
+
+def test_every_ward_is_ranked_by_every_crime_group_in_its_borough_and_london(ward_site):
+    site = ward_site[0]
+    westminster = pd.read_csv(site / "boroughs" / "westminster" / "wards-by-crime.csv")
+    robbery = westminster[westminster.crime_group == "Robbery"].set_index("ward_name")
+    assert robbery.loc["West End", "rolling_12m"] == 1293  # April 2025-March 2026, recomputed from the file
+    assert robbery.loc["West End", "rank_in_area"] == 1 and robbery.loc["West End", "rank_in_london"] == 1
+    assert set(westminster.wards_in_area) == {18} and len(robbery) == 18  # every ward, none left out
+    london = pd.read_csv(site / "crimes" / "robbery" / "wards.csv")
+    assert len(london) == 679 and london.ward_name.iloc[0] == "West End"
+    assert list(london.rank_in_london) == sorted(london.rank_in_london)
+    # ranks count every ward, zero counts included: a borough's ranks run 1..n with ties sharing the lowest
+    for (area, group), g in pd.read_csv(site / "boroughs" / "camden" / "wards-by-crime.csv").groupby(
+        ["ward_code", "crime_group"]
+    ):
+        assert len(g) == 1
+    page = text(site / "crimes" / "robbery" / "index.html")
+    assert "Wards with the most robbery" in page and "West End" in page
+    ward = text(site / "wards" / "west-end" / "index.html")
+    assert "Rank among London's wards" in ward and "Ranked 1 of 18 wards in Westminster" in ward
+
+
+def test_tied_ranks_are_marked(ward_site):
+    site = ward_site[0]
+    ranks = pd.read_csv(site / "crimes" / "possession-of-weapons" / "wards.csv")
+    tied = ranks[ranks.duplicated("rank_in_london", keep=False)]
+    assert not tied.empty
+    page = (site / "crimes" / "possession-of-weapons" / "index.html").read_text()
+    shared = int(tied.rank_in_london.iloc[0])
+    if shared <= 20:
+        assert f"<td>={shared}</td>" in page

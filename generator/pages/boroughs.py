@@ -9,7 +9,7 @@ from ..formats import csv_bytes, number
 from ..indicators import LONDON, peer_code
 from . import Model, shown
 from .now import crime_now
-from .wards import borough_wards
+from .wards import borough_wards, borough_wards_by_crime
 
 MEASURES = [
     "rolling_12m",
@@ -180,6 +180,7 @@ def build(r, model: Model) -> None:
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
         charts_out, rows, type_rows, type_chart, ward_list, now, type_notes = [], [], [], None, [], None, []
+        ward_groups, ward_crimes = [], []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in every_page if i not in ids]
@@ -230,6 +231,9 @@ def build(r, model: Model) -> None:
             ward_list, ward_csv = borough_wards(model, b.code)
             if ward_csv is not None:
                 r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
+            ward_groups, ward_crimes, ward_crime_csv = borough_wards_by_crime(model, b.code)
+            if ward_crime_csv is not None:
+                r.site.files[f"boroughs/{b.slug}/wards-by-crime.csv"] = ward_crime_csv
             ind = model.indicators
             for i in ids:
                 s = ind.series_for(i, b.code)
@@ -256,6 +260,8 @@ def build(r, model: Model) -> None:
             notes=type_notes,
             now=now,
             ward_list=ward_list,
+            ward_groups=ward_groups,
+            ward_crimes=ward_crimes,
             type_chart=type_chart,
             b=b,
             prios=prios,

@@ -7,6 +7,7 @@ import pandas as pd
 from .. import charts, tilemap
 from ..formats import csv_bytes
 from ..indicators import LONDON
+from ..wards import rank_text
 from . import Model, shown
 
 MEASURES = ("rolling_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank")
@@ -33,6 +34,45 @@ def borough_table(model: Model, type_id: str, b: pd.DataFrame) -> pd.DataFrame:
         population=ind.population_note(),
         rank_by=ind.rank_by,
     )
+
+
+TOP_WARDS = 20
+
+
+def ward_ranking(model: Model, type_id: str) -> tuple[list[dict], bytes]:
+    """Every ward of London ranked by one crime group: rows for the page, in rank order, and the CSV."""
+    w = model.wards
+    areas = model.frame("areas", "areas").set_index("area_code")["name"]
+    s = w.stats[w.stats.type_id == type_id].merge(w.wards[["ward_code", "ward_name", "slug"]], on="ward_code")
+    s = s.assign(area_name=s.area_code.map(areas)).sort_values(["rank_in_london", "ward_name"], kind="stable")
+    rows = [
+        {
+            "rank": rank_text(x.rank_in_london, x.wards_in_london, x.tied_in_london).split(" of ")[0] or "n/a",
+            "ward_name": x.ward_name,
+            "slug": x.slug,
+            "area_name": x.area_name,
+            "offences": shown(model, x.rolling_12m, "rolling_12m"),
+            "change": shown(model, x.pct_change_12m, "pct_change_12m", 1, True, "%"),
+        }
+        for x in s.itertuples()
+    ]
+    q = model.config.as_at
+    data = s[
+        [
+            "rank_in_london",
+            "wards_in_london",
+            "ward_code",
+            "ward_name",
+            "area_code",
+            "area_name",
+            "rolling_12m",
+            "previous_12m",
+            "pct_change_12m",
+            "rank_in_area",
+            "wards_in_area",
+        ]
+    ].assign(twelve_months=q.twelve_months)
+    return rows, csv_bytes(data, counts=("rank_in_london", "rolling_12m", "previous_12m", "rank_in_area"))
 
 
 def build(r, model: Model) -> None:
@@ -109,6 +149,11 @@ def build(r, model: Model) -> None:
             for x in table.itertuples()
         ]
         related = types[(types.group == t.group) & (types.type_id != t.type_id)].to_dict("records")
+        top_wards, wards_ranked = [], 0
+        if model.wards is not None and t.kind == "group":
+            ranked, data = ward_ranking(model, t.type_id)
+            r.site.files[f"crimes/{t.slug}/wards.csv"] = data
+            top_wards, wards_ranked = ranked[:TOP_WARDS], len(ranked)
         notes = model.break_notes(t.type_id)
         for c in charts_out:
             c.notes += notes
@@ -118,6 +163,8 @@ def build(r, model: Model) -> None:
             t=t,
             rows=rows,
             notes=notes,
+            top_wards=top_wards,
+            wards_ranked=wards_ranked,
             charts=charts_out,
             layers=[layer],
             tiles=tiles,

@@ -6,8 +6,11 @@ import pandas as pd
 
 from .. import charts
 from ..formats import csv_bytes, month_range
+from ..wards import rank_text
 from . import Model, shown
 from .now import crime_now
+
+WARD_COUNTS = ("rolling_12m", "previous_12m", "quarter", "quarter_last_year", "rank_in_area", "rank_in_london")
 
 
 def ward_rows(model: Model, stats: pd.DataFrame) -> list[dict]:
@@ -18,7 +21,8 @@ def ward_rows(model: Model, stats: pd.DataFrame) -> list[dict]:
                 shown(model, x["rolling_12m"], "rolling_12m"),
                 shown(model, x["pct_change_12m"], "pct_change_12m", 1, True, "%"),
                 shown(model, x["pct_change_quarter"], "pct_change_quarter", 1, True, "%"),
-                f"{shown(model, x['rank_in_area'], 'rank')} of {x['wards_in_area']}",
+                rank_text(x["rank_in_area"], x["wards_in_area"], x["tied_in_area"]) or shown(model, None, "rank"),
+                rank_text(x["rank_in_london"], x["wards_in_london"], x["tied_in_london"]) or shown(model, None, "rank"),
             ],
         )
         for x in stats.to_dict("records")
@@ -29,8 +33,11 @@ def rank_sentence(total: pd.DataFrame, area_name: str) -> str:
     """'Ranked 3 of 20 wards in Camden by offences': every ward of the area counted; '' without a 12-month figure."""
     if total.empty or pd.isna(total.rank_in_area.iloc[0]):
         return ""
-    rank, of = int(total.rank_in_area.iloc[0]), int(total.wards_in_area.iloc[0])
-    return f"Ranked {rank} of {of} wards in {area_name} by offences, 1 being the most."
+    t = total.iloc[0]
+    return (
+        f"Ranked {rank_text(t.rank_in_area, t.wards_in_area, t.tied_in_area)} wards in {area_name} and "
+        f"{rank_text(t.rank_in_london, t.wards_in_london, t.tied_in_london)} in London by offences, 1 being the most."
+    )
 
 
 def build(r, model: Model) -> None:
@@ -56,7 +63,7 @@ def build(r, model: Model) -> None:
             mine.drop(columns=["crime_slug"]).assign(
                 ward=ward.ward_name, area=area["name"], twelve_months=q.twelve_months, quarter_months=q.span
             ),
-            counts=("rolling_12m", "previous_12m", "quarter", "quarter_last_year", "rank_in_area"),
+            counts=WARD_COUNTS,
         )
         s = monthly.get(ward.ward_code)
         chart = None
@@ -129,8 +136,45 @@ def borough_wards(model: Model, code: str) -> tuple[list[dict], bytes | None]:
                 "quarter_last_year",
                 "pct_change_quarter",
                 "rank_in_area",
+                "wards_in_area",
+                "rank_in_london",
+                "wards_in_london",
             ]
         ].assign(twelve_months=q.twelve_months, quarter_months=q.span),
-        counts=("rolling_12m", "previous_12m", "quarter", "quarter_last_year", "rank_in_area"),
+        counts=WARD_COUNTS,
     )
     return ward_rows(model, table), data
+
+
+def borough_wards_by_crime(model: Model, code: str) -> tuple[list[dict], list[dict], bytes | None]:
+    """A borough's wards by crime group, for its page: the groups (columns), the rows, and the long CSV with
+    every ward's count, change and ranks in the borough and in London for each group."""
+    w = model.wards
+    if w is None:
+        return [], [], None
+    groups = model.crime_types[model.crime_types.kind == "group"].sort_values("title")
+    stats = w.stats[(w.stats.area_code == code) & w.stats.type_id.isin(groups.type_id)]
+    stats = stats.merge(w.wards[["ward_code", "ward_name", "slug"]], on="ward_code")
+    wide = stats.pivot(index=["ward_name", "ward_code", "slug"], columns="type_id", values="rolling_12m")
+    present = [g for g in groups.itertuples() if g.type_id in wide.columns]
+    rows = [
+        {"ward_name": name, "slug": slug, "cells": [shown(model, values[g.type_id], "rolling_12m") for g in present]}
+        for (name, _, slug), values in wide.iterrows()
+    ]
+    q = model.config.as_at
+    long = stats.assign(crime_group=stats.type_id.map(dict(zip(groups.type_id, groups.title, strict=True))))
+    long = long.sort_values(["crime_group", "rank_in_area", "ward_name"])[
+        [
+            "ward_code",
+            "ward_name",
+            "crime_group",
+            "rolling_12m",
+            "previous_12m",
+            "pct_change_12m",
+            "rank_in_area",
+            "wards_in_area",
+            "rank_in_london",
+            "wards_in_london",
+        ]
+    ].assign(twelve_months=q.twelve_months)
+    return [{"type_id": g.type_id, "title": g.title} for g in present], rows, csv_bytes(long, counts=WARD_COUNTS)
