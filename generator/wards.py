@@ -34,7 +34,7 @@ def ward_slugs(wards: pd.DataFrame, area_slugs: dict[str, str]) -> pd.Series:
 class Wards:
     wards: pd.DataFrame  # ward_code, ward_name, area_code, slug
     stats: pd.DataFrame  # ward_code, type_id, rolling_12m, ..., rank_in_area, wards_in_area, tied_in_area (and london)
-    monthly: pd.DataFrame  # ward_code, month, count (total offences)
+    monthly: pd.DataFrame  # offences by (ward_code, type_id) and month: every crime group and the total
     coverage: tuple[str, str]
 
 
@@ -114,5 +114,4 @@ def compute(catalog: Catalog, types: pd.DataFrame, as_at: Quarter, total_categor
         stats[f"rank_in_{scope}"] = by.rolling_12m.rank(ascending=False, method="min")
         stats[f"wards_in_{scope}"] = by.ward_code.transform("count")
         stats[f"tied_in_{scope}"] = stats.groupby([*keys, f"rank_in_{scope}"]).ward_code.transform("count") > 1
-    monthly = total.droplevel("type_id").rename("count").reset_index()
-    return Wards(wards=wards, stats=stats, monthly=monthly, coverage=coverage)
+    return Wards(wards=wards, stats=stats, monthly=wide, coverage=coverage)

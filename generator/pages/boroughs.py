@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
-from ..formats import csv_bytes, number
+from ..formats import csv_bytes, month_name, number
 from ..indicators import LONDON, peer_code
 from . import Model, shown
-from .now import crime_now
+from .now import crime_now, multiples
 from .wards import borough_wards, borough_wards_by_crime
 
 MEASURES = [
@@ -180,7 +180,7 @@ def build(r, model: Model) -> None:
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
         charts_out, rows, type_rows, type_chart, ward_list, now, type_notes = [], [], [], None, [], None, []
-        ward_groups, ward_crimes = [], []
+        ward_groups, ward_crimes, multiples_out = [], [], []
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in every_page if i not in ids]
@@ -228,6 +228,8 @@ def build(r, model: Model) -> None:
                 ind.missing("pct_change_12m"),
             )
             type_chart = crime_type_chart(model, b, types, r.context["crime_source"])
+            multiples_out, trends = multiples(model, b.code, b.name, q)
+            r.site.files[f"boroughs/{b.slug}/trends.csv"] = csv_bytes(trends.assign(area=b.name))
             ward_list, ward_csv = borough_wards(model, b.code)
             if ward_csv is not None:
                 r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
@@ -261,6 +263,10 @@ def build(r, model: Model) -> None:
             now=now,
             ward_list=ward_list,
             ward_groups=ward_groups,
+            multiples=multiples_out,
+            area_name=b.name,
+            trends_csv="trends.csv",
+            to_month=month_name(model.config.as_at.end_month),
             ward_crimes=ward_crimes,
             type_chart=type_chart,
             b=b,

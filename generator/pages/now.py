@@ -56,9 +56,9 @@ def movers(groups: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return listed(rises), listed(falls)
 
 
-def sparkline(series: pd.DataFrame, q: Quarter, area: str) -> Markup:
+def sparkline(series: pd.DataFrame, q: Quarter, what: str) -> Markup:
     """The last two years of monthly offences to the end of the quarter, as a small inline SVG with its numbers
-    in words for screen readers (the full chart and its CSV are further down the page)."""
+    in words for screen readers ('what': e.g. 'Offences per month in Camden'); the data are in the page's CSVs."""
     s = series[series.month <= q.end_month].sort_values("month").tail(SPARK_MONTHS)
     if len(s) < 2:
         return Markup("")
@@ -72,7 +72,7 @@ def sparkline(series: pd.DataFrame, q: Quarter, area: str) -> Markup:
     months = s["month"].tolist()
     peak = months[counts.index(high)]
     label = (
-        f"Offences per month in {area}, {month_name(months[0])} to {month_name(months[-1])}: "
+        f"{what}, {month_name(months[0])} to {month_name(months[-1])}: "
         f"{number(counts[0])} in the first month, {number(counts[-1])} in the last; "
         f"highest {number(high)} in {month_name(peak)}."
     )
@@ -108,5 +108,29 @@ def crime_now(
         rank=rank,
         rises=rises,
         falls=falls,
-        spark=sparkline(series, q, area) if series is not None else Markup(""),
+        spark=sparkline(series, q, f"Offences per month in {area}") if series is not None else Markup(""),
     )
+
+
+def multiples(model, area_code: str, area: str, q: Quarter) -> tuple[list[dict], pd.DataFrame]:
+    """A small trend for every crime group in an area (a borough or London), and the table behind them: month by
+    crime group, to the end of the quarter."""
+    groups = model.crime_types[model.crime_types.kind == "group"].sort_values("title")
+    out, columns = [], {}
+    for g in groups.itertuples():
+        s = model.indicators.series_for(g.type_id, area_code)
+        s = s[s.month <= q.end_month].sort_values("month").tail(SPARK_MONTHS)
+        if len(s) < 2:
+            continue
+        columns[g.title] = s.set_index("month")["count"]
+        out.append(
+            {
+                "title": g.title,
+                "slug": g.slug,
+                "last": number(s["count"].iloc[-1]),
+                "last_month": month_name(s.month.iloc[-1]),
+                "spark": sparkline(s, q, f"{g.title}, offences per month in {area}"),
+            }
+        )
+    table = pd.DataFrame(columns).fillna(0).astype("int64").rename_axis("month").reset_index()
+    return out, table

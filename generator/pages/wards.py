@@ -50,7 +50,14 @@ def build(r, model: Model) -> None:
     slugs = dict(zip(model.crime_types.type_id, model.crime_types.slug, strict=True))
     stats = w.stats.assign(crime_type=w.stats.type_id.map(titles), crime_slug=w.stats.type_id.map(slugs))
     by_ward = dict(tuple(stats.groupby("ward_code")))
-    monthly = dict(tuple(w.monthly.groupby("ward_code")))
+    # Every crime group by month, one block of counts per ward (the wards' rows are contiguous in the frame).
+    months = [m for m in w.monthly.columns if m <= q.end_month]
+    type_ids = list(dict.fromkeys(w.monthly.index.get_level_values("type_id")))
+    trend_columns = [titles.get(t, t) for t in type_ids]
+    counts = w.monthly[months].to_numpy(dtype="int64")
+    rows_of = {
+        code: i for i, code in enumerate(w.monthly.index.get_level_values("ward_code")) if i % len(type_ids) == 0
+    }
     source = r.context["crime_source"]
     notes_of = {t: model.break_notes(t) for t in stats.type_id.unique()}  # the same on every ward page
     notes = list(dict.fromkeys(n for t in sorted(notes_of) for n in notes_of[t]))
@@ -65,7 +72,14 @@ def build(r, model: Model) -> None:
             ),
             counts=WARD_COUNTS,
         )
-        s = monthly.get(ward.ward_code)
+        start = rows_of[ward.ward_code]
+        block = pd.DataFrame(counts[start : start + len(type_ids)].T, columns=trend_columns)
+        r.site.files[f"{folder}/trends.csv"] = csv_bytes(
+            block.assign(ward=ward.ward_name, area=area["name"])
+            .set_axis(range(len(months)))
+            .assign(month=months)[["month", *trend_columns, "ward", "area"]]
+        )
+        s = pd.DataFrame({"month": months, "count": block["All offences"].to_numpy()})
         chart = None
         if s is not None and len(s):
             total = mine[mine.type_id == "total"].iloc[0] if (mine.type_id == "total").any() else None
