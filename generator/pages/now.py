@@ -34,26 +34,30 @@ class Now:
 
 def movers(groups: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     """The crime groups whose offences rose and fell most in number over the 12 months (groups with at least
-    MIN_OFFENCES the year before). ``groups``: crime_type, slug, rolling_12m, pct_change_12m."""
-    g = groups.dropna(subset=["rolling_12m", "pct_change_12m", "slug"])
-    g = g.assign(previous=g.rolling_12m / (1 + g.pct_change_12m / 100))
-    g = g[g.previous >= MIN_OFFENCES].assign(difference=lambda x: (x.rolling_12m - x.previous).round())
-    g = g.sort_values(["difference", "crime_type"], kind="stable")
+    MIN_OFFENCES the year before). ``groups``: crime_type, slug, rolling_12m, pct_change_12m. Plain Python: it runs
+    once for every area page, on a dozen rows."""
+    moved = []
+    for title, slug, now, pct in zip(
+        groups.crime_type.tolist(),
+        groups.slug.tolist(),
+        groups.rolling_12m.tolist(),
+        groups.pct_change_12m.tolist(),
+        strict=True,
+    ):
+        if any(v is None or v != v for v in (now, pct)) or not isinstance(slug, str) or pct <= -100:
+            continue
+        before = now / (1 + pct / 100)
+        if before >= MIN_OFFENCES and round(now - before):
+            moved.append((round(now - before), title, slug, pct))
+    moved.sort(key=lambda m: (m[0], m[1]))
 
-    def listed(rows: pd.DataFrame) -> list[dict]:
+    def listed(rows) -> list[dict]:
         return [
-            {
-                "title": r.crime_type,
-                "slug": r.slug,
-                "difference": number(r.difference, 0, True),
-                "pct": number(r.pct_change_12m, 1, True, "%"),
-            }
-            for r in rows.itertuples()
+            {"title": t, "slug": s, "difference": number(d, 0, True), "pct": number(p, 1, True, "%")}
+            for d, t, s, p in rows
         ]
 
-    rises = g[g.difference > 0].iloc[::-1].head(MOVERS)
-    falls = g[g.difference < 0].head(MOVERS)
-    return listed(rises), listed(falls)
+    return listed([m for m in reversed(moved) if m[0] > 0][:MOVERS]), listed([m for m in moved if m[0] < 0][:MOVERS])
 
 
 def sparkline(series: pd.DataFrame, q: Quarter, what: str) -> Markup:
