@@ -132,9 +132,24 @@ def build(r, model: Model) -> None:
             model.config.as_at,
             ind.missing("pct_change_12m"),
         )
+    find_areas = [
+        {"label": f"{b.name} (borough)", "text": f"{b.name} {b.code}", "path": f"boroughs/{b.slug}/"}
+        for b in model.boroughs.sort_values("name").itertuples()
+    ]
+    if model.wards is not None:
+        area_names = model.frame("areas", "areas").set_index("area_code")["name"]
+        find_areas += [
+            {
+                "label": f"{w.ward_name}, {area_names.get(w.area_code, '')} (ward)",
+                "text": f"{w.ward_name} {w.ward_code} {area_names.get(w.area_code, '')}",
+                "path": f"wards/{w.slug}/",
+            }
+            for w in model.wards.wards.sort_values("ward_name").itertuples()
+        ]
     r.page(
         "index.md",
         "home.md.j2",
+        find_areas=find_areas,
         now=now,
         crime_groups=model.crime_types[model.crime_types.kind == "group"].to_dict("records")
         if model.crime_included

@@ -42,3 +42,32 @@ def test_ward_and_crime_pages_render_with_no_errors_and_no_violations(wvisit, pa
 def test_a_resident_finds_their_ward_by_name(wvisit):
     first = search_results(wvisit.open(""), "Heathrow Villages")[0]
     assert "wards/heathrow-villages/" in first
+
+
+def test_a_ward_is_found_by_typing_part_of_its_name_with_no_page_load(wvisit):
+    page = wvisit.open("wards/")
+    box = page.get_by_label("Find a ward by its name, its code or its borough")
+    box.fill("camden sq")
+    visible = page.locator("#ward-groups li:not([hidden])")
+    assert visible.count() == 1 and visible.first.inner_text() == "Camden Square"
+    assert page.locator("#ward-groups section:not([hidden]) h2").all_inner_texts() == ["Camden"]
+    assert "1 match" in page.locator(".finder-status").inner_text()
+    box.fill("E05013808")  # by code: West End, Westminster
+    assert page.locator("#ward-groups li:not([hidden])").all_inner_texts() == ["West End"]
+    box.fill("abbey")  # a name two boroughs share, each under its borough
+    assert len(page.locator("#ward-groups section:not([hidden])").all()) >= 2
+    box.fill("")
+    assert page.locator("#ward-groups li:not([hidden])").count() == 679
+
+
+def test_the_home_page_finds_a_borough_or_a_ward_and_goes_there(wvisit):
+    page = wvisit.open("")
+    box = page.get_by_label("Find your area: a borough or ward, by name or code")
+    assert page.locator("#area-list li:not([hidden])").count() == 0  # suggestions start empty
+    box.fill("west")
+    shown = page.locator("#area-list li:not([hidden])")
+    assert 1 <= shown.count() <= 10 and "West End, Westminster (ward)" in shown.all_inner_texts()
+    box.fill("westminster")
+    page.locator("#area-list li:not([hidden]) a", has_text="Westminster (borough)").click()
+    page.wait_for_url("**/boroughs/westminster/")
+    assert "Crime now" in page.inner_text("article")

@@ -276,6 +276,45 @@
   });
   schemeWatch.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
+  // Find your area: a box that narrows a list of boroughs or wards as you type (by name, code or borough), with
+  // no page load. Hidden until this script runs; the count of matches is announced to screen readers.
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  }
+  function wireFinders() {
+    document.querySelectorAll("input[data-finder]:not([data-wired])").forEach(function (input) {
+      var list = document.getElementById(input.dataset.finder);
+      if (!list) return;
+      input.setAttribute("data-wired", "");
+      input.closest(".finder").hidden = false;
+      var status = document.getElementById(input.getAttribute("aria-describedby"));
+      var most = parseInt(input.dataset.finderMax || "0", 10);
+      var items = Array.prototype.map.call(list.querySelectorAll("li[data-finder-text]"), function (li) {
+        return { li: li, text: " " + fold(li.dataset.finderText) };
+      });
+      function update() {
+        var words = fold(input.value).split(" ").filter(Boolean);
+        var shown = 0, matched = 0;
+        items.forEach(function (item) {
+          var hit = words.every(function (w) { return item.text.indexOf(" " + w) >= 0; });
+          if (most && !words.length) hit = false;  // a list of suggestions starts empty
+          if (hit) matched += 1;
+          var show = hit && (!most || shown < most);
+          if (show) shown += 1;
+          item.li.hidden = !show;
+        });
+        list.querySelectorAll("[data-finder-group]").forEach(function (group) {
+          group.hidden = !group.querySelector("li:not([hidden])");
+        });
+        if (!words.length) { status.textContent = most ? "" : items.length + " in all."; return; }
+        status.textContent = matched === 0 ? "No area matches \u201c" + input.value + "\u201d." :
+          matched + (matched === 1 ? " match" : " matches") + (shown < matched ? ", the first " + shown + " shown." : ".");
+      }
+      input.addEventListener("input", update);
+      update();
+    });
+  }
+
   function run() {
     nameSections();
     focusableScrollers();
@@ -284,6 +323,7 @@
     wireTileMap();
     wireFilters();
     wireSortable();
+    wireFinders();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
