@@ -62,6 +62,8 @@ def test_without_a_site_url_no_file_names_a_local_address(small_site):
     assert local == []
     assert not (cfg.site_dir / "sitemap.xml").exists()
     assert 'rel="canonical"' not in (cfg.site_dir / "index.html").read_text()
+    footer = (cfg.site_dir / "boroughs" / "camden" / "index.html").read_text()
+    assert "“Camden”, /boroughs/camden/ (reporting quarter" in footer and ", None" not in footer
     meta = json.loads(next(cfg.site_dir.glob("boroughs/camden/*.metadata.json")).read_text())
     assert meta["permalink"].startswith("/boroughs/camden/#figure-")
 

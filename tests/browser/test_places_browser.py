@@ -66,7 +66,9 @@ def test_the_home_page_finds_a_borough_or_a_ward_and_goes_there(wvisit):
     assert page.locator("#area-list li:not([hidden])").count() == 0  # suggestions start empty
     box.fill("west")
     shown = page.locator("#area-list li:not([hidden])")
-    assert 1 <= shown.count() <= 10 and "West End, Westminster (ward)" in shown.all_inner_texts()
+    assert shown.count() == 10 and "the first 10 shown" in page.locator(".finder-status").first.inner_text()
+    box.fill("west end")  # names that begin with what was typed come first
+    assert page.locator("#area-list li:not([hidden])").first.inner_text() == "West End, Westminster (ward)"
     box.fill("westminster")
     page.locator("#area-list li:not([hidden]) a", has_text="Westminster (borough)").click()
     page.wait_for_url("**/boroughs/westminster/")

@@ -289,12 +289,19 @@
       input.closest(".finder").hidden = false;
       var status = document.getElementById(input.getAttribute("aria-describedby"));
       var most = parseInt(input.dataset.finderMax || "0", 10);
-      var items = Array.prototype.map.call(list.querySelectorAll("li[data-finder-text]"), function (li) {
-        return { li: li, text: " " + fold(li.dataset.finderText) };
+      var items = Array.prototype.map.call(list.querySelectorAll("li[data-finder-text]"), function (li, i) {
+        return { li: li, text: " " + fold(li.dataset.finderText), order: i };
       });
       function update() {
         var words = fold(input.value).split(" ").filter(Boolean);
         var shown = 0, matched = 0;
+        if (most) {  // suggestions: names that begin with what was typed come first
+          var start = " " + words.join(" ");
+          items.sort(function (a, b) {
+            return (b.text.indexOf(start) === 0) - (a.text.indexOf(start) === 0) || a.order - b.order;
+          });
+          items.forEach(function (item) { list.appendChild(item.li); });
+        }
         items.forEach(function (item) {
           var hit = words.every(function (w) { return item.text.indexOf(" " + w) >= 0; });
           if (most && !words.length) hit = false;  // a list of suggestions starts empty
