@@ -11,7 +11,7 @@ SOURCES := build/sources
 SHARED_POPULATION := $(wildcard ../shared/data/london-datastore/population2019.csv)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site import test test-fast benchmark plotly-bundle serve clean publish fetch-sources
+.PHONY: site import test test-fast benchmark plotly-bundle serve clean publish fetch-sources boundaries
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,11 @@ plotly-bundle:
 	cd build/plotly-bundle && ln -sf ../../generator/vendor/plotly-entry.js entry.js && \
 	  npx esbuild entry.js --preserve-symlinks --bundle --minify --define:global=window --format=iife --global-name=Plotly --outfile=../../generator/vendor/plotly-site.min.js && \
 	  rm -f ../../generator/vendor/plotly-site.min.css  # map styles the site never uses
+
+# Rebuilds the committed boundaries package from the ONS files in ../shared/data/boundaries (needs shapely, a
+# test dependency); the same files give the same bytes.
+boundaries: $(BIN)/.installed
+	$(BIN)/python -m generator.boundaries ../shared/data/boundaries datapackages/boundaries
 
 clean:
 	rm -rf site build .site-*

@@ -166,6 +166,7 @@ SETTINGS = (
             "documents": "source-documents",
             "crime": "recorded-crime",
             "wards": "recorded-crime-wards",
+            "boundaries": "boundaries",
         },
         "which package plays each role the pages read (a new year's finance package is a new name here)",
         "table",

@@ -133,3 +133,34 @@ def test_tied_ranks_are_marked(ward_site):
     shared = int(tied.rank_in_london.iloc[0])
     if shared <= 20:
         assert f"<td>={shared}</td>" in page
+
+
+def test_the_boundaries_package_is_made_again_byte_for_byte_from_the_ons_files(tmp_path):
+    from conftest import REPO, SHARED
+
+    from generator import boundaries
+
+    boundaries.make(SHARED.parent / "boundaries", tmp_path / "boundaries")
+    for name in ("areas.csv", "datapackage.json"):
+        assert (tmp_path / "boundaries" / name).read_bytes() == (
+            REPO / "datapackages" / "boundaries" / name
+        ).read_bytes()
+    areas = pd.read_csv(tmp_path / "boundaries" / "areas.csv")
+    assert (areas.level == "ward").sum() == 679 and (areas.level == "borough").sum() == 33
+    heathrow = areas.set_index("area_code").loc["E05013570"]
+    assert heathrow.parent_code == "E09000017"  # in Hillingdon by geometry, though the Met's file places it nowhere
+
+
+def test_maps_are_svg_in_the_page_with_a_named_link_for_every_area(ward_site):
+    site = ward_site[0]
+    crime = (site / "crimes" / "robbery" / "index.html").read_text()
+    svg = re.search(r'<svg class="area-map-svg".*?</svg>', crime, re.S).group(0)
+    links = re.findall(r'<a href="[^"]+" aria-label="([^"]+)"', svg)
+    assert len(links) == 32 and any(label.startswith("Westminster: ") for label in links)
+    assert "Key: Robbery: offences per 1,000 residents" in crime
+    camden = (site / "boroughs" / "camden" / "index.html").read_text()
+    ward_links = re.findall(r'<a href="\.\./\.\./wards/[^"]+" aria-label="', camden.split('class="area-map-svg"')[1])
+    assert len(ward_links) == len(pd.read_csv(site / "boroughs" / "camden" / "wards.csv"))
+    heathrow = (site / "wards" / "heathrow-villages" / "index.html").read_text()
+    assert "Where Heathrow Villages lies in Hillingdon" in heathrow
+    assert "<script" not in svg and "http" not in svg  # nothing fetched, nothing run

@@ -60,6 +60,11 @@ class Model:
         present = set(self.frame("crime", "recorded-crime").category_id.unique())
         return types[[bool(present & set(cats)) for cats in types.categories]].reset_index(drop=True)
 
+    @cached_property
+    def shapes(self) -> pd.DataFrame | None:
+        """Boundaries for maps (the boundaries package), or None when the project has none."""
+        return self.frame("boundaries", "areas") if self.catalog.has("boundaries") else None
+
     @property
     def definitions(self) -> pd.DataFrame:
         return self.frame("definitions", "indicators")

@@ -9,7 +9,7 @@ from ..formats import csv_bytes, month_name, number
 from ..indicators import LONDON, peer_code
 from . import Model, shown
 from .now import crime_now, multiples
-from .wards import borough_wards, borough_wards_by_crime
+from .wards import borough_wards, borough_wards_by_crime, ward_map
 
 MEASURES = [
     "rolling_12m",
@@ -181,6 +181,7 @@ def build(r, model: Model) -> None:
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
         charts_out, rows, type_rows, type_chart, ward_list, now, type_notes = [], [], [], None, [], None, []
         ward_groups, ward_crimes, multiples_out = [], [], []
+        area_map = None
         if model.crime_included:
             ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
             ids += [i for i in every_page if i not in ids]
@@ -233,6 +234,7 @@ def build(r, model: Model) -> None:
             ward_list, ward_csv = borough_wards(model, b.code)
             if ward_csv is not None:
                 r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
+            area_map = ward_map(model, b.code, f"The wards of {b.name}: all offences, {q.twelve_months}")
             ward_groups, ward_crimes, ward_crime_csv = borough_wards_by_crime(model, b.code)
             if ward_crime_csv is not None:
                 r.site.files[f"boroughs/{b.slug}/wards-by-crime.csv"] = ward_crime_csv
@@ -263,6 +265,7 @@ def build(r, model: Model) -> None:
             now=now,
             ward_list=ward_list,
             ward_groups=ward_groups,
+            area_map=area_map,
             multiples=multiples_out,
             area_name=b.name,
             trends_csv="trends.csv",

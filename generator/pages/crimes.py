@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts, tilemap
+from .. import charts, maps
 from ..formats import csv_bytes
 from ..indicators import LONDON
 from ..wards import rank_text
@@ -84,7 +84,6 @@ def build(r, model: Model) -> None:
     measure, unit = ("rate_per_1000", "Offences per 1,000 residents") if by_rate else ("rolling_12m", "Offences")
     london = r.context["london"]
     by_name = model.boroughs.sort_values("name")
-    tiles = by_name.to_dict("records")
     rate_notes = [(b.name, b.rate_note) for b in model.boroughs.itertuples() if b.rate_note]
     for t in types.itertuples():
         table = borough_table(model, t.type_id, by_name)
@@ -129,12 +128,16 @@ def build(r, model: Model) -> None:
                     r.context["crime_source"],
                 )
             )
-        layer = tilemap.quintile_layer(
-            f"crime-{t.slug}",
-            f"{t.title}: {unit.lower()}, {q.twelve_months}",
-            dict(zip(table.code, table[measure], strict=True)),
-            1 if by_rate else 0,
-        )
+        area_map = None
+        if model.shapes is not None:
+            area_map = maps.choropleth(
+                f"crime-{t.slug}",
+                f"{t.title}: {unit.lower()}, {q.twelve_months}",
+                model.shapes[model.shapes.level == "borough"],
+                dict(zip(table.code, table[measure], strict=True)),
+                {b.code: f"boroughs/{b.slug}/" for b in model.boroughs.itertuples()},
+                1 if by_rate else 0,
+            )
         rows = [
             {
                 "b": x,
@@ -166,8 +169,7 @@ def build(r, model: Model) -> None:
             top_wards=top_wards,
             wards_ranked=wards_ranked,
             charts=charts_out,
-            layers=[layer],
-            tiles=tiles,
+            area_map=area_map,
             rate_notes=rate_notes,
             related=related,
             london_cells=[

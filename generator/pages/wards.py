@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts
+from .. import charts, maps
 from ..formats import csv_bytes, month_range
 from ..wards import rank_text
 from . import Model, shown
@@ -61,6 +61,10 @@ def build(r, model: Model) -> None:
     source = r.context["crime_source"]
     notes_of = {t: model.break_notes(t) for t in stats.type_id.unique()}  # the same on every ward page
     notes = list(dict.fromkeys(n for t in sorted(notes_of) for n in notes_of[t]))
+    # Where each ward lies: its borough by geometry (the crime file places Heathrow Villages in no borough).
+    shapes = model.shapes.set_index("area_code") if model.shapes is not None else pd.DataFrame(columns=["parent_code"])
+    parent_of = shapes.parent_code.to_dict()
+    slug_of = dict(zip(model.boroughs.code, model.boroughs.slug, strict=True))
     for ward in w.wards.itertuples():
         area = areas.loc[ward.area_code]
         mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
@@ -105,9 +109,22 @@ def build(r, model: Model) -> None:
             q,
             model.indicators.missing("pct_change_12m"),
         )
+        parent = parent_of.get(ward.ward_code)
+        place = None
+        if parent in shapes.index and ward.ward_code in shapes.index:
+            borough = areas["name"].get(parent, shapes.loc[parent, "name"])
+            place = maps.place(
+                f"place-{ward.ward_code}",
+                f"Where {ward.ward_name} lies in {borough}",
+                shapes.loc[parent],
+                shapes.loc[ward.ward_code],
+                f"boroughs/{slug_of[parent]}/" if parent in slug_of else None,
+                f"{ward.ward_name}, within the outline of {borough}",
+            )
         r.page(
             f"{folder}.md",
             "ward.md.j2",
+            area_map=place,
             now=now,
             ward=ward,
             area=area,
@@ -158,6 +175,20 @@ def borough_wards(model: Model, code: str) -> tuple[list[dict], bytes | None]:
         counts=WARD_COUNTS,
     )
     return ward_rows(model, table), data
+
+
+def ward_map(model: Model, borough_code: str, title: str, highlight: str | None = None) -> dict | None:
+    """The wards of a borough (by geometry) coloured by all offences over the 12 months, each a link to its page."""
+    w, shapes = model.wards, model.shapes
+    if w is None or shapes is None:
+        return None
+    mine = shapes[(shapes.level == "ward") & (shapes.parent_code == borough_code)]
+    if mine.empty:
+        return None
+    total = w.stats[w.stats.type_id == "total"].set_index("ward_code").rolling_12m
+    slugs = dict(zip(w.wards.ward_code, w.wards.slug, strict=True))
+    hrefs = {c: f"wards/{slugs[c]}/" for c in mine.area_code if c in slugs}
+    return maps.choropleth(f"wards-{borough_code}", title, mine, total.to_dict(), hrefs, 0, highlight)
 
 
 def borough_wards_by_crime(model: Model, code: str) -> tuple[list[dict], list[dict], bytes | None]:
