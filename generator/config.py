@@ -200,34 +200,31 @@ class Config:
         return replace(self, **kw)
 
 
+# Settings of a kind read as text, each with the test its value must pass and what it should be.
+TEXT_CHECKS = {
+    "workers": (lambda t: t == "auto" or (t.isdigit() and int(t) >= 1), "a whole number of at least 1, or 'auto'"),
+    "epoch": (
+        lambda t: not t or (t.isascii() and t.isdigit() and int(t) <= MAX_EPOCH),
+        f"whole seconds since 1970, before the year {LAST_YEAR}",
+    ),
+    "url": (
+        lambda t: not t or re.fullmatch(r"https?://[^\s<>\"'`\\]+", t, re.I) is not None,
+        "an http or https address without spaces or quotes",
+    ),
+}
+
+
 def read_setting(setting: Setting, value, root: Path):
     if setting.kind == "path":
         return (root / str(value)).resolve()
     if setting.kind == "quarter":
         return parse_as_at(value)
-    if setting.kind == "workers":
-        text = str(value).strip().lower()
-        if text != "auto" and not (text.isdigit() and int(text) >= 1):
-            raise DataError(
-                f"must be a whole number of at least 1, or 'auto'; got {printable(value)!r}",
-                field=setting.name,
-            )
-        return text
-    if setting.kind == "epoch":
+    if setting.kind in TEXT_CHECKS:
+        fits, expected = TEXT_CHECKS[setting.kind]
         text = str(value).strip()
-        if text and not (text.isascii() and text.isdigit() and int(text) <= MAX_EPOCH):
-            raise DataError(
-                f"must be whole seconds since 1970, before the year {LAST_YEAR}; got {printable(value)!r}",
-                field=setting.name,
-            )
-        return text
-    if setting.kind == "url":
-        text = str(value).strip()
-        if text and not re.fullmatch(r"https?://[^\s<>\"'`\\]+", text, re.I):
-            raise DataError(
-                f"must be an http or https address without spaces or quotes; got {printable(value)!r}",
-                field=setting.name,
-            )
+        text = text.lower() if setting.kind == "workers" else text
+        if not fits(text):
+            raise DataError(f"must be {expected}; got {printable(value)!r}", field=setting.name)
         return text
     if setting.kind == "table":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):

@@ -13,13 +13,12 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import POPULATION_FILE, REPO, SHARED, tree_digest
+from conftest import POPULATION_FILE, REPO, SHARED, run_cli, tree_digest
 
 from generator import areas, cli, crime
 from generator.errors import DataError
@@ -440,21 +439,7 @@ def test_a_63_mb_ward_file_is_refused_within_the_memory_bound(tmp_path):
         f.write(header + b"\n")
         while f.tell() < 63_000_000:
             f.write(body)
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "--project",
-            str(REPO),
-            "import-crime",
-            str(big),
-            "--imported",
-            str(tmp_path / "imported"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    out = run_cli("import-crime", str(big), "--imported", str(tmp_path / "imported"))
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert out.returncode == 2 and "the limit is 1,000,000" in out.stderr, out.stderr
     assert peak_mb < 10 * 63 + 150  # ten times the file, and a fixed base for Python and the libraries
