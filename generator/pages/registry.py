@@ -15,6 +15,7 @@ from . import (
     boroughs,
     catalogue,
     changes,
+    compare,
     crimes,
     finance,
     glossary,
@@ -40,8 +41,9 @@ PAGE_TYPES = (
         boroughs.build,
         # The 32 boroughs are reached from their list (with its finder), the maps and search: listing them in the
         # navigation would add 10 KB to every page of the site.
-        lambda m: {"Boroughs": ["boroughs/index.md"]},
+        lambda m: {"Boroughs": ["boroughs/index.md"] + (["compare.md"] if m.crime_included else [])},
     ),
+    PageType("compare", compare.build, lambda m: None),  # listed under Boroughs
     PageType(
         "crimes",
         crimes.build,

@@ -73,3 +73,18 @@ def test_the_home_page_finds_a_borough_or_a_ward_and_goes_there(wvisit):
     page.locator("#area-list li:not([hidden]) a", has_text="Westminster (borough)").click()
     page.wait_for_url("**/boroughs/westminster/")
     assert "Crime now" in page.inner_text("article")
+
+
+def test_two_areas_side_by_side_from_a_shared_address(wvisit):
+    page = wvisit.open("compare/?areas=b:camden,b:westminster")
+    page.wait_for_selector("#compare-result table")
+    caption = page.locator("#compare-result caption").inner_text()
+    assert "Camden against Westminster, April 2025-March 2026; the change on April 2024-March 2025" in caption
+    robbery = page.locator("#compare-result tbody tr", has_text="Robbery").inner_text().split("\t")
+    assert robbery[0] == "Robbery" and robbery[4:7] == ["3,159", "-13.5%", "1 of 32 boroughs"]  # as its CSV says
+    page.select_option("#compare-2", "w:west-end")
+    page.wait_for_function("document.querySelectorAll('#compare-result thead th').length == 10")
+    assert "areas=b%3Acamden%2Cb%3Awestminster%2Cw%3Awest-end" in page.url  # the choice lives in the address
+    west_end = page.locator("#compare-result tbody tr", has_text="Robbery").inner_text().split("\t")
+    assert west_end[7:10] == ["1,293", "-17.5%", "1 of 679 wards"]
+    assert wvisit.errors == []

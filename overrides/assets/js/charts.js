@@ -322,6 +322,114 @@
     });
   }
 
+  // Compare: areas chosen in the address (?areas=b:camden,w:west-end), each read from the CSV its own page
+  // publishes; a borough's crime-types.csv and a ward's crime-groups.csv.
+  function parseCsv(text) {
+    var rows = [], row = [], cell = "", quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+        else if (c === '"') quoted = false;
+        else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { row.push(cell); cell = ""; }
+      else if (c === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
+      else cell += c;
+    }
+    if (cell || row.length) { row.push(cell); rows.push(row); }
+    var head = rows.shift() || [];
+    return rows.map(function (r) {
+      var o = {};
+      head.forEach(function (h, j) { o[h] = r[j]; });
+      return o;
+    });
+  }
+  function fmt(v, digits, signed) {
+    if (v === undefined || v === "") return "n/a";
+    var n = Number(v);
+    var s = n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return (signed && n > 0 ? "+" : "") + s;
+  }
+  function areaData(value, root, boroughs) {
+    var kind = value.slice(0, 1), slug = value.slice(2);
+    var url = root + (kind === "b" ? "boroughs/" + slug + "/crime-types.csv" : "wards/" + slug + "/crime-groups.csv");
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url);
+      return r.text();
+    }).then(function (text) {
+      var rows = parseCsv(text), out = {};
+      rows.forEach(function (r) {
+        if (kind === "b" && r.kind !== "group") return;
+        if (kind === "w" && r.type_id === "total") return;
+        out[r.crime_type] = {
+          offences: r.rolling_12m,
+          change: r.pct_change_12m,
+          rank: kind === "b" ? (r.rank ? r.rank + " of " + boroughs + " boroughs" : "n/a") :
+            (r.rank_in_london ? r.rank_in_london + " of " + r.wards_in_london + " wards" : "n/a"),
+        };
+      });
+      return out;
+    });
+  }
+  function wireCompare() {
+    var form = document.querySelector("form[data-compare]:not([data-wired])");
+    if (!form) return;
+    form.setAttribute("data-wired", "");
+    form.hidden = false;
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-compare-area]"));
+    selects.slice(1).forEach(function (sel) {  // the page carries the list of areas once
+      selects[0].querySelectorAll("optgroup").forEach(function (g) { sel.appendChild(g.cloneNode(true)); });
+    });
+    var result = document.getElementById("compare-result");
+    var root = new URL("../", document.baseURI.replace(/[?#].*$/, "")).href;
+    var chosen = (new URLSearchParams(location.search).get("areas") || "").split(",").filter(Boolean);
+    selects.forEach(function (sel, i) {
+      if (chosen[i] && sel.querySelector('option[value="' + CSS.escape(chosen[i]) + '"]')) sel.value = chosen[i];
+    });
+    function labelOf(sel) { return sel.options[sel.selectedIndex].textContent; }
+    function update() {
+      var picked = selects.filter(function (s) { return s.value; });
+      var params = new URLSearchParams(location.search);
+      params.set("areas", picked.map(function (s) { return s.value; }).join(","));
+      history.replaceState(null, "", location.pathname + "?" + params.toString());
+      if (picked.length < 2) { result.textContent = "Choose two or more areas to compare."; return; }
+      result.textContent = "Loading\u2026";
+      Promise.all(picked.map(function (s) { return areaData(s.value, root, form.dataset.boroughs); })).then(function (data) {
+        var groups = {};
+        data.forEach(function (d) { Object.keys(d).forEach(function (g) { groups[g] = true; }); });
+        var table = document.createElement("table");
+        var cap = table.createCaption();
+        cap.textContent = "Offences by crime group, " + picked.map(labelOf).join(" against ") + ", " +
+          form.dataset.period + "; the change on " + form.dataset.previous + "; and the rank (1 = most; boroughs " +
+          "by their own page's measure, wards by offences among London's wards).";
+        var head = table.createTHead().insertRow();
+        var th = document.createElement("th"); th.scope = "col"; th.textContent = "Crime group"; head.appendChild(th);
+        picked.forEach(function (s) {
+          ["offences", "change", "rank"].forEach(function (what) {
+            var h = document.createElement("th"); h.scope = "col"; h.textContent = labelOf(s) + ": " + what; head.appendChild(h);
+          });
+        });
+        var body = table.createTBody();
+        Object.keys(groups).sort().forEach(function (g) {
+          var tr = body.insertRow();
+          var rh = document.createElement("th"); rh.scope = "row"; rh.textContent = g; tr.appendChild(rh);
+          data.forEach(function (d) {
+            var v = d[g] || {};
+            [fmt(v.offences, 0), v.change === undefined ? "n/a" : fmt(v.change, 1, true) + "%", v.rank || "n/a"]
+              .forEach(function (text) { tr.insertCell().textContent = text; });
+          });
+        });
+        var box = document.createElement("div");
+        box.className = "table-scroll"; box.tabIndex = 0; box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Comparison"); box.appendChild(table);
+        result.replaceChildren(box);
+      }).catch(function () { result.textContent = "One of these areas' figures could not be read."; });
+    }
+    selects.forEach(function (s) { s.addEventListener("change", update); });
+    update();
+  }
+
   function run() {
     nameSections();
     focusableScrollers();
@@ -331,6 +439,7 @@
     wireFilters();
     wireSortable();
     wireFinders();
+    wireCompare();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
