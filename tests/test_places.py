@@ -155,11 +155,13 @@ def test_maps_are_svg_in_the_page_with_a_named_link_for_every_area(ward_site):
     site = ward_site[0]
     crime = (site / "crimes" / "robbery" / "index.html").read_text()
     svg = re.search(r'<svg class="area-map-svg".*?</svg>', crime, re.S).group(0)
-    links = re.findall(r'<a href="[^"]+" aria-label="([^"]+)"', svg)
+    links = re.findall(r'<a xlink:href="[^"]+" role="link" aria-label="([^"]+)"', svg)
     assert len(links) == 32 and any(label.startswith("Westminster: ") for label in links)
     assert "Key: Robbery: offences per 1,000 residents" in crime
     camden = (site / "boroughs" / "camden" / "index.html").read_text()
-    ward_links = re.findall(r'<a href="\.\./\.\./wards/[^"]+" aria-label="', camden.split('class="area-map-svg"')[1])
+    ward_links = re.findall(
+        r'<a xlink:href="\.\./\.\./wards/[^"]+" role="link" aria-label="', camden.split('class="area-map-svg"')[1]
+    )
     assert len(ward_links) == len(pd.read_csv(site / "boroughs" / "camden" / "wards.csv"))
     heathrow = (site / "wards" / "heathrow-villages" / "index.html").read_text()
     assert "Where Heathrow Villages lies in Hillingdon" in heathrow

@@ -88,3 +88,13 @@ def test_two_areas_side_by_side_from_a_shared_address(wvisit):
     west_end = page.locator("#compare-result tbody tr", has_text="Robbery").inner_text().split("\t")
     assert west_end[7:10] == ["1,293", "-17.5%", "1 of 679 wards"]
     assert wvisit.errors == []
+
+
+def test_a_map_area_is_a_link_a_keyboard_reaches_and_a_click_follows(wvisit):
+    page = wvisit.open("crimes/robbery/")
+    area = page.locator('.area-map-svg a[aria-label^="Westminster: "]')
+    area.focus()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Westminster: ")
+    area.click()
+    page.wait_for_url("**/boroughs/westminster/")
+    assert wvisit.errors == []
