@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -517,6 +518,12 @@ def complete_months(counts: pd.DataFrame, label: str) -> tuple[tuple[str, str], 
     return (months[lo], months[hi - 1]), left_out, int(totals.median())
 
 
+def recorded_url(url: str) -> str:
+    """A download address as provenance: characters a URL may not hold as they are (quotes, angle brackets,
+    spaces) percent-encoded, so the address is inert wherever it is written and still leads to the same file."""
+    return urllib.parse.quote(url, safe=":/?#[]@!$&()*+,;=%-._~")
+
+
 def fetch(source: str, workdir: Path) -> Path:
     """A local path as is; an http(s) URL downloaded once (the only network access in the project)."""
     if re.match(r"^https?://", source, re.I):
@@ -777,7 +784,13 @@ def import_crime(
         if wards:
             write_package(stage / names[1], wards, defs, tmp, level="ward")
         # Everything the build reads, checked now: a refused import leaves the working one as it was.
-        load_catalog(stage, cache=cache, roles=catalog.roles, beside=catalog)
+        try:
+            load_catalog(stage, cache=cache, roles=catalog.roles, beside=catalog)
+        except DataError as exc:  # blame the file given, not the package made from it in a temporary folder
+            raise DataError(
+                f"the package made from this file would not load as the build reads it, so nothing was changed: {exc}",
+                path=source,
+            ) from None
         outputs.exchange(stage, imported)
     return [imported / name / "datapackage.json" for name in names]
 
@@ -807,7 +820,7 @@ def write_package(
         if snap
         else {
             "title": f"MPS {level.title()} Level Crime, London Datastore",
-            "path": source if "://" in source else Path(source).name,
+            "path": recorded_url(source) if "://" in source else Path(source).name,
             "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
             + (f"; {left_out_note(t.incomplete, t.typical_month, INCOMPLETE_SHARE)}" if t.incomplete else ""),
             "sha256": hashlib.sha256(raw).hexdigest(),

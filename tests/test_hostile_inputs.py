@@ -472,3 +472,22 @@ def test_the_import_checks_what_the_build_reads(tmp_path):
     cat = load_catalog(REPO / "datapackages")
     path = crime.import_crime(tmp_path / "imported", cat, ward_file(tmp_path, cat, name="St. Pancras"))[0]
     assert load_catalog(REPO / "datapackages", path.parent.parent).has("crime")
+
+
+def test_an_address_with_markup_is_recorded_percent_encoded_and_the_import_loads(tmp_path, catalog):
+    class Files(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    source = tmp_path / "files"
+    source.mkdir()
+    borough_file(source, catalog)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **kw: Files(*a, directory=str(source), **kw))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f'http://127.0.0.1:{server.server_port}/borough.csv?x="><script>alert(1)</script>'
+        path = crime.import_crime(tmp_path / "imported", catalog, url)[0]
+    finally:
+        server.shutdown()
+    recorded = json.loads(path.read_text())["sources"][0]["path"]
+    assert recorded.endswith("?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E") and "<" not in recorded
