@@ -60,20 +60,26 @@ def movers(groups: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return listed([m for m in reversed(moved) if m[0] > 0][:MOVERS]), listed([m for m in moved if m[0] < 0][:MOVERS])
 
 
+def last_months(series: pd.DataFrame, q: Quarter) -> tuple[list[str], list[float]]:
+    """The last two years of a monthly series to the end of the quarter, as lists (the series is in month order)."""
+    months, counts = series["month"].tolist(), series["count"].tolist()
+    end = next((i for i in range(len(months), 0, -1) if months[i - 1] <= q.end_month), 0)
+    start = max(0, end - SPARK_MONTHS)
+    return months[start:end], [float(c) for c in counts[start:end]]
+
+
 def sparkline(series: pd.DataFrame, q: Quarter, what: str) -> Markup:
     """The last two years of monthly offences to the end of the quarter, as a small inline SVG with its numbers
     in words for screen readers ('what': e.g. 'Offences per month in Camden'); the data are in the page's CSVs."""
-    s = series[series.month <= q.end_month].sort_values("month").tail(SPARK_MONTHS)
-    if len(s) < 2:
+    months, counts = last_months(series, q)
+    if len(counts) < 2:
         return Markup("")
-    counts = s["count"].astype(float).tolist()
     low, high = min(counts), max(counts)
     span = (high - low) or 1.0
     step = SPARK_WIDTH / (len(counts) - 1)
     points = " ".join(
         f"{i * step:.1f},{SPARK_HEIGHT - 4 - (c - low) / span * (SPARK_HEIGHT - 8):.1f}" for i, c in enumerate(counts)
     )
-    months = s["month"].tolist()
     peak = months[counts.index(high)]
     label = (
         f"{what}, {month_name(months[0])} to {month_name(months[-1])}: "
@@ -121,20 +127,20 @@ def multiples(model, area_code: str, area: str, q: Quarter) -> tuple[list[dict],
     crime group, to the end of the quarter."""
     groups = model.crime_types[model.crime_types.kind == "group"].sort_values("title")
     out, columns = [], {}
-    for g in groups.itertuples():
-        s = model.indicators.series_for(g.type_id, area_code)
-        s = s[s.month <= q.end_month].sort_values("month").tail(SPARK_MONTHS)
-        if len(s) < 2:
+    for title, slug, type_id in zip(groups.title, groups.slug, groups.type_id, strict=True):
+        series = model.indicators.series_for(type_id, area_code)
+        months, counts = last_months(series, q)
+        if len(counts) < 2:
             continue
-        columns[g.title] = s.set_index("month")["count"]
+        columns[title] = dict(zip(months, counts, strict=True))
         out.append(
             {
-                "title": g.title,
-                "slug": g.slug,
-                "last": number(s["count"].iloc[-1]),
-                "last_month": month_name(s.month.iloc[-1]),
-                "spark": sparkline(s, q, f"{g.title}, offences per month in {area}"),
+                "title": title,
+                "slug": slug,
+                "last": number(counts[-1]),
+                "last_month": month_name(months[-1]),
+                "spark": sparkline(series, q, f"{title}, offences per month in {area}"),
             }
         )
-    table = pd.DataFrame(columns).fillna(0).astype("int64").rename_axis("month").reset_index()
+    table = pd.DataFrame(columns).sort_index().fillna(0).astype("int64").rename_axis("month").reset_index()
     return out, table
