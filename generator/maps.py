@@ -14,6 +14,15 @@ MARGIN = 4  # SVG units around the areas drawn
 HIGHLIGHT = "#3b528b"  # the area a page is about, on a map of its surroundings (viridis, as the bands are)
 
 
+def shapes_file(shapes: pd.DataFrame) -> bytes:
+    """One SVG file of shapes by code, for maps that draw the same areas on many pages: each page refers to them
+    (<use>), and a visitor's browser fetches them once."""
+    paths = "".join(
+        f'<path id="{s.area_code}" d="{s.path}" vector-effect="non-scaling-stroke"/>' for s in shapes.itertuples()
+    )
+    return f'<svg xmlns="http://www.w3.org/2000/svg"><defs>{paths}</defs></svg>\n'.encode()
+
+
 def choropleth(
     map_id: str,
     title: str,
@@ -22,9 +31,11 @@ def choropleth(
     hrefs: dict[str, str],
     digits: int = 0,
     highlight: str | None = None,
+    shared: str | None = None,
 ) -> dict:
     """A map of the given shapes (rows of boundaries/areas), coloured in five bands of the values. Areas without
-    a page (the City of London) are drawn, unlinked, for context."""
+    a page (the City of London) are drawn, unlinked, for context. With ``shared`` (the site path of a
+    shapes_file), the map refers to the shapes there instead of carrying them."""
     layer = quintile_layer(map_id, title, {c: values.get(c) for c in shapes.area_code if c in hrefs}, digits)
     x0, y0 = shapes.x_min.min() - MARGIN, shapes.y_min.min() - MARGIN
     width, height = shapes.x_max.max() + MARGIN - x0, shapes.y_max.max() + MARGIN - y0
@@ -34,7 +45,8 @@ def choropleth(
         drawn.append(
             {
                 "name": s.name,
-                "path": s.path,
+                "path": "" if shared else s.path,
+                "ref": f"{shared}#{s.area_code}" if shared else "",
                 "fill": fill,
                 "value": value,
                 "href": hrefs.get(s.area_code),
@@ -64,6 +76,7 @@ def place(map_id: str, title: str, outline: pd.Series, area: pd.Series, outline_
             {
                 "name": outline["name"],
                 "path": outline.path,
+                "ref": "",
                 "fill": NO_DATA[0],
                 "value": "its borough",
                 "href": outline_href,
@@ -72,6 +85,7 @@ def place(map_id: str, title: str, outline: pd.Series, area: pd.Series, outline_
             {
                 "name": area["name"],
                 "path": area.path,
+                "ref": "",
                 "fill": HIGHLIGHT,
                 "value": "this ward",
                 "href": None,

@@ -37,6 +37,7 @@ def borough_table(model: Model, type_id: str, b: pd.DataFrame) -> pd.DataFrame:
 
 
 TOP_WARDS = 20
+BOROUGH_SHAPES = "crimes/london-boroughs.svg"
 
 
 def ward_ranking(model: Model, type_id: str) -> tuple[list[dict], bytes]:
@@ -85,6 +86,8 @@ def build(r, model: Model) -> None:
     london = r.context["london"]
     by_name = model.boroughs.sort_values("name")
     rate_notes = [(b.name, b.rate_note) for b in model.boroughs.itertuples() if b.rate_note]
+    if model.shapes is not None:
+        r.site.files[BOROUGH_SHAPES] = maps.shapes_file(model.shapes[model.shapes.level == "borough"])
     for t in types.itertuples():
         table = borough_table(model, t.type_id, by_name)
         r.site.files[f"crimes/{t.slug}/boroughs.csv"] = csv_bytes(
@@ -129,7 +132,7 @@ def build(r, model: Model) -> None:
                 )
             )
         area_map = None
-        if model.shapes is not None:
+        if model.shapes is not None:  # every crime page draws the same boroughs: their shapes are one shared file
             area_map = maps.choropleth(
                 f"crime-{t.slug}",
                 f"{t.title}: {unit.lower()}, {q.twelve_months}",
@@ -137,6 +140,7 @@ def build(r, model: Model) -> None:
                 dict(zip(table.code, table[measure], strict=True)),
                 {b.code: f"boroughs/{b.slug}/" for b in model.boroughs.itertuples()},
                 1 if by_rate else 0,
+                shared=BOROUGH_SHAPES,
             )
         rows = [
             {
