@@ -88,7 +88,7 @@ def sparkline(series: pd.DataFrame, q: Quarter, what: str) -> Markup:
     )
     return Markup(
         f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" '
-        f'height="{SPARK_HEIGHT}" role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        f'height="{SPARK_HEIGHT}" role="img" aria-label="{escape(label)}">'
         f'<polyline points="{points}" fill="none" stroke="currentColor" stroke-width="2" '
         'stroke-linejoin="round"/></svg>'
     )
