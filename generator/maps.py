@@ -14,6 +14,12 @@ MARGIN = 4  # SVG units around the areas drawn
 HIGHLIGHT = "#3b528b"  # the area a page is about, on a map of its surroundings (viridis, as the bands are)
 
 
+def view_box(shapes: pd.DataFrame) -> str:
+    """The SVG viewBox that frames these shapes (rows with x_min, y_min, x_max, y_max) with a margin."""
+    x0, y0 = shapes.x_min.min() - MARGIN, shapes.y_min.min() - MARGIN
+    return f"{x0:.1f} {y0:.1f} {shapes.x_max.max() + MARGIN - x0:.1f} {shapes.y_max.max() + MARGIN - y0:.1f}"
+
+
 def shapes_file(shapes: pd.DataFrame) -> bytes:
     """One SVG file of shapes by code, for maps that draw the same areas on many pages: each page refers to them
     (<use>), and a visitor's browser fetches them once."""
@@ -37,8 +43,6 @@ def choropleth(
     a page (the City of London) are drawn, unlinked, for context. With ``shared`` (the site path of a
     shapes_file), the map refers to the shapes there instead of carrying them."""
     layer = quintile_layer(map_id, title, {c: values.get(c) for c in shapes.area_code if c in hrefs}, digits)
-    x0, y0 = shapes.x_min.min() - MARGIN, shapes.y_min.min() - MARGIN
-    width, height = shapes.x_max.max() + MARGIN - x0, shapes.y_max.max() + MARGIN - y0
     drawn = []
     for s in shapes.itertuples():
         value, fill, _ = layer["values"].get(s.area_code, ("", NO_DATA[0], ""))
@@ -57,21 +61,18 @@ def choropleth(
         "id": map_id,
         "title": title,
         "legend": layer["legend"],
-        "view": f"{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}",
+        "view": view_box(shapes),
         "shapes": drawn,
     }
 
 
 def place(map_id: str, title: str, outline: pd.Series, area: pd.Series, outline_href: str, area_label: str) -> dict:
     """Where one area lies in a larger one: the larger area's outline (a link to its page) with the area filled."""
-    both = pd.DataFrame([outline, area])
-    x0, y0 = both.x_min.min() - MARGIN, both.y_min.min() - MARGIN
-    width, height = both.x_max.max() + MARGIN - x0, both.y_max.max() + MARGIN - y0
     return {
         "id": map_id,
         "title": title,
         "legend": [(HIGHLIGHT, area_label)],
-        "view": f"{x0:.1f} {y0:.1f} {width:.1f} {height:.1f}",
+        "view": view_box(pd.DataFrame([outline, area])),
         "shapes": [
             {
                 "name": outline["name"],
