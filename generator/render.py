@@ -216,7 +216,7 @@ class Renderer:
         blocks[key] = str(html)
         return Markup(f'<div data-block="{key}"></div>')
 
-    def page(self, path: str, template: str, **values) -> None:
+    def page(self, path: str, template: str, search_boost: float = 1, **values) -> None:
         ctx = dict(
             self.context,
             page_dir=page_folder(path),
@@ -224,16 +224,17 @@ class Renderer:
             late=lambda caller: self.block(caller(), path),
             **values,
         )
-        self.site.pages[path] = with_description(self.env.get_template(template).render(**ctx))
+        self.site.pages[path] = with_description(self.env.get_template(template).render(**ctx), search_boost)
 
 
 LEAD_RE = re.compile(r'<p class="(?:now-lead|lead)">(.*?)</p>', re.S)
 DESCRIPTION_CHARS = 220
 
 
-def with_description(markdown: str) -> str:
+def with_description(markdown: str, search_boost: float = 1) -> str:
     """The page with a front-matter description of its own: its heading and its lead sentence (the crime-now line
-    on area pages), as plain text. The theme override escapes it where it lands (meta and Open Graph tags)."""
+    on area pages), as plain text. The theme override escapes it where it lands (meta and Open Graph tags). A
+    search boost other than 1 weighs every section of the page in the search index (Material's `search.boost`)."""
     heading = next((line[2:] for line in markdown.splitlines() if line.startswith("# ")), "")
     heading = html.unescape(re.sub(r"\\(.)", r"\1", heading)).strip()
     lead = LEAD_RE.search(markdown)
@@ -242,6 +243,8 @@ def with_description(markdown: str) -> str:
     if len(description) > DESCRIPTION_CHARS:
         description = description[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
     line = f"description: {yaml_string(description)}\n"
+    if search_boost != 1:
+        line += f"search:\n  boost: {search_boost:g}\n"
     if markdown.startswith("---\n"):
         return "---\n" + line + markdown[4:]
     return f"---\n{line}---\n\n{markdown}"

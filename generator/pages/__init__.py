@@ -47,6 +47,11 @@ class Model:
     def boroughs(self) -> pd.DataFrame:
         return areas.boroughs(self.catalog)
 
+    def search_boost(self, level: str) -> float:
+        """How much a page of this level of the area hierarchy weighs in site search (areas/levels.csv)."""
+        levels = self.frame("areas", "levels").set_index("level")
+        return float(levels.search_boost.get(level, 1))
+
     @property
     def priorities(self) -> pd.DataFrame:
         return self.frame("plan", "priorities").sort_values("order")

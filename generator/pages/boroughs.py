@@ -260,6 +260,7 @@ def build(r, model: Model) -> None:
         r.page(
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
+            search_boost=model.search_boost("borough"),
             type_rows=type_rows,
             notes=type_notes,
             now=now,

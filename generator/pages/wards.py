@@ -124,6 +124,7 @@ def build(r, model: Model) -> None:
         r.page(
             f"{folder}.md",
             "ward.md.j2",
+            search_boost=model.search_boost("ward"),
             area_map=place,
             now=now,
             ward=ward,

@@ -44,6 +44,33 @@ def test_a_resident_finds_their_ward_by_name(wvisit):
     assert "wards/heathrow-villages/" in first
 
 
+def test_the_search_index_is_fetched_only_when_search_is_opened(wvisit):
+    page = wvisit.open("boroughs/camden/")
+    page.wait_for_timeout(500)
+    assert not [u for u in wvisit.requests if "search_index" in u]
+    search_results(page, "Camden")
+    assert len([u for u in wvisit.requests if "search_index" in u]) == 1
+
+
+@pytest.mark.parametrize(
+    "query, first, snippet",
+    [
+        # The borough page above its wards named Camden Square and Camden Town; its snippet is its crime-now line.
+        ("burglary Camden", "boroughs/camden/", "39,344 offences recorded in Camden, April 2025-March 2026"),
+        ("Camden Town", "wards/camden-town/", "offences recorded in Camden Town, April 2025-March 2026"),
+        ("West End", "wards/west-end/", "offences recorded in West End, April 2025-March 2026"),
+        # A section matching both words (the robbery trend) is shown under the page instead of its snippet.
+        ("robbery Westminster", "boroughs/westminster/", "Robbery, Westminster"),
+    ],
+)
+def test_search_puts_the_area_asked_for_first_with_a_sentence_for_its_snippet(wvisit, query, first, snippet):
+    page = wvisit.open("")
+    hrefs = search_results(page, query)
+    assert hrefs[0].split("?")[0].endswith(first), hrefs[:3]
+    assert not [h for h in hrefs if "/compare/" in h]  # the compare page's list of areas is not indexed
+    assert snippet in page.locator(".md-search-result__item").first.inner_text()
+
+
 def test_a_ward_is_found_by_typing_part_of_its_name_with_no_page_load(wvisit):
     page = wvisit.open("wards/")
     box = page.get_by_label("Find a ward by its name, its code or its borough")
