@@ -14,13 +14,12 @@ import posixpath
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .charts import Chart
-from .formats import csv_bytes, number
+from .formats import cell_strings, csv_bytes, number
 from .generated import Site
 from .packages import web_url
 
@@ -81,13 +80,13 @@ def table_body(df) -> Markup:
 
 
 def cell_texts(column) -> list[str]:
-    """A column's cells as escaped text; numbers need no escaping, which is most of a chart's table."""
+    """A column's cells as escaped text. Numbers need no escaping, which is most of a chart's table, and read as
+    the chart's CSV has them (two decimal places), so the table and the download agree."""
     values = column.tolist()
-    numpy_kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
-    if numpy_kind in ("i", "u", "b"):
+    if pd.api.types.is_bool_dtype(column.dtype):
         return [str(v) for v in values]
-    if numpy_kind == "f":
-        return ["" if v != v else str(v) for v in values]
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return cell_strings(column, count=False)
     texts = ["" if v is None or v is pd.NA or v != v else str(v) for v in values]
     if not HTML_SPECIAL.search("".join(texts)):  # most text columns are names and months
         return texts

@@ -6,12 +6,14 @@ import pandas as pd
 
 from .formats import fmt_pct, number
 
-NO_DATA = ("#d9d9d9", "#000000")
+# The grey of no data and the middle band are the page's own greys (site.css), so they follow the colour scheme
+# instead of staying near-white in the dark one. Every colour is written in a style, where var() works.
+NO_DATA = ("var(--tile-none)", "var(--tile-none-text)")
 # Diverging, colour-blind safe (blue = fall, orange = rise), five steps: (upper bound, fill, text colour).
 DIVERGING = [
     (-15, "#2166ac", "#ffffff"),
     (-5, "#92c5de", "#000000"),
-    (5, "#f7f7f7", "#000000"),
+    (5, "var(--tile-neutral)", "var(--tile-neutral-text)"),
     (15, "#f4a582", "#000000"),
     (float("inf"), "#b2182b", "#ffffff"),
 ]

@@ -54,3 +54,26 @@ def test_every_page_gets_a_description_of_its_own_heading_and_lead():
     out = with_description(page)
     assert out.startswith('---\ndescription: "Abbey, Barking and Dagenham: 1,234 offences"\n---\n')
     assert with_description("---\njsonld: {}\n---\n# T\n").startswith('---\ndescription: "T"\njsonld: {}\n---\n')
+
+
+def test_a_chart_data_table_shows_each_number_as_its_csv_does():
+    import csv
+    import io
+    import re
+
+    import pandas as pd
+
+    from generator.formats import csv_bytes
+    from generator.render import table_body
+
+    frame = pd.DataFrame(
+        {
+            "rate": [13.247606938080272, float("nan"), 2.0],
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "area": ["<b>Camden</b>", "Brent", "=1+1"],
+        }
+    )
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in str(table_body(frame)).splitlines()]
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode())))[1:]
+    assert [r[:2] for r in cells] == [r[:2] for r in rows] == [["13.25", "1"], ["", ""], ["2.0", "3"]]
+    assert cells[0][2] == "&lt;b&gt;Camden&lt;/b&gt;"  # text is escaped for HTML, not neutralised for a spreadsheet

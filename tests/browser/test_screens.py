@@ -61,6 +61,48 @@ CLIPPED_TILES = """() => [...document.querySelectorAll('.tilemap .tile')]
 
 DRAWN = "() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))"
 
+# What goes wrong at one width and not another: a figure broken over two lines, the chart toolbar over a legend,
+# a table row that is mostly blank, a table a phone must scroll sideways.
+LAYOUT = r"""() => {
+  const out = {broken: [], toolbar: [], blank: [], sideways: []};
+  const lines = (node, start, end) => {
+    const r = document.createRange(); r.setStart(node, start); r.setEnd(node, end);
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;
+  };
+  document.querySelectorAll('article *').forEach(el => {
+    const node = el.firstChild;
+    if (el.childNodes.length !== 1 || !node || node.nodeType !== 3 || !el.getClientRects().length) return;
+    const text = node.textContent;
+    if (!/\d/.test(text) || !/^[-+\u2212\u00a3\d,.%() ]+$/.test(text.trim())) return;
+    let at = 0;
+    for (const token of text.split(' ')) {
+      if (token && lines(node, at, at + token.length) > 1) out.broken.push(token);
+      at += token.length + 1;
+    }
+  });
+  const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  document.querySelectorAll('div.chart').forEach(d => {
+    const bar = d.querySelector('.modebar'), legend = d.querySelector('.legend');
+    if (!bar || !legend) return;
+    if (overlap(bar.getBoundingClientRect(), legend.getBoundingClientRect())) out.toolbar.push(d.dataset.chart);
+  });
+  // A row over 240 px tall where most cells fill under a quarter of it: one squeezed column, the rest blank.
+  document.querySelectorAll('article table tbody tr').forEach(tr => {
+    const height = tr.getBoundingClientRect().height;
+    if (getComputedStyle(tr).display !== 'table-row' || height <= 240 || tr.cells.length < 3) return;
+    const short = [...tr.cells].filter(c => {
+      const r = document.createRange(); r.selectNodeContents(c); return r.getBoundingClientRect().height < height / 4;
+    });
+    if (short.length > tr.cells.length / 2) out.blank.push(tr.textContent.trim().slice(0, 40));
+  });
+  if (innerWidth < 720) document.querySelectorAll('article .table-scroll').forEach(box => {
+    const wide = box.getClientRects().length && box.scrollWidth > box.clientWidth + 1;
+    if (wide) out.sideways.push(box.getAttribute('aria-label'));
+  });
+  return out;
+}"""
+SWEEP = (320, 360, 414, 480, 600, 650, 720, 800, 900, 1024, 1100, 1280, 1440, 1920)
+
 
 @pytest.fixture(scope="module")
 def sites(built_site, base_url, ward_site):
@@ -109,3 +151,24 @@ def test_page_fits_the_screen_reads_in_both_schemes_and_passes_axe(browser, site
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_width_from_320_to_1920_keeps_figures_whole_legends_clear_rows_full_and_phone_tables_narrow(
+    browser, sites, name
+):
+    which, path = PAGES[name]
+    context = browser.new_context(viewport={"width": SWEEP[0], "height": 900})
+    page = context.new_page()
+    problems = {}
+    for width in SWEEP:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(sites[which] + path, wait_until="networkidle")  # charts take their phone or laptop layout on load
+        charts_drawn(page)
+        page.wait_for_function("() => !document.querySelector('div.chart:not([data-rendered])')", timeout=30_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{width} px: the page scrolls sideways"
+        found = {k: v for k, v in page.evaluate(LAYOUT).items() if v}
+        if found:
+            problems[width] = found
+    context.close()
+    assert problems == {}

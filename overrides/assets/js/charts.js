@@ -105,6 +105,17 @@
     });
   }
 
+  // The toolbar sits in the chart's top right corner, where a legend that wraps (on a phone) would run under
+  // it: the plot moves down, and the chart grows, by as much as they overlap.
+  function clearToolbar(Plotly, div) {
+    var bar = div.querySelector(".modebar"), legend = div.querySelector(".legend");
+    if (!bar || !legend) return;
+    var a = bar.getBoundingClientRect(), b = legend.getBoundingClientRect();
+    if (a.left >= b.right || b.left >= a.right || a.top >= b.bottom || b.top >= a.bottom) return;
+    var shift = Math.ceil(a.bottom - b.top) + 4, layout = div.layout;
+    Plotly.relayout(div, { "margin.t": (layout.margin.t || 0) + shift, height: (layout.height || 360) + shift });
+  }
+
   function renderCharts() {
     var divs = Array.prototype.slice.call(document.querySelectorAll("div.chart[data-chart]:not([data-rendered])"));
     if (!divs.length) return;
@@ -148,6 +159,8 @@
         var hide = function () { div.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); }); };
         hide();
         div.on("plotly_afterplot", hide);
+        clearToolbar(Plotly, div);
+        div.on("plotly_afterplot", function () { clearToolbar(Plotly, div); });  // after a resize, too
         div.setAttribute("data-rendered", "true");
       });
     });
@@ -261,13 +274,38 @@
     });
   }
 
-  // A table wider than its box says so above it, since a scrollbar alone is easy to miss (and absent on phones).
+  // Each cell of a simple table is labelled with its column's heading, for when its row is a card.
+  function labelCells(table) {
+    var heads = table.tHead && table.tHead.rows.length === 1 ? Array.from(table.tHead.rows[0].cells) : [];
+    Array.from(table.tBodies).forEach(function (body) {
+      Array.from(body.rows).forEach(function (row) {
+        if (row.cells.length !== heads.length) return;  // a group row across the table
+        Array.from(row.cells).forEach(function (cell, i) {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i].textContent.trim());
+        });
+      });
+    });
+  }
+
+  // A table wider than its box: on a phone each row becomes a card, every value labelled, so value, change and
+  // rank are all in view with no sideways scrolling; wider screens get a cue above it, since a scrollbar alone
+  // is easy to miss.
+  var phone = window.matchMedia("(max-width: 44.9375em)");
   function scrollCues() {
     document.querySelectorAll(".table-scroll").forEach(function (box) {
-      box.toggleAttribute("data-more", box.scrollWidth > box.clientWidth + 1);
+      var table = box.querySelector("table");
+      box.removeAttribute("data-stacked");
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      if (wide && phone.matches && table) {
+        labelCells(table);
+        box.setAttribute("data-stacked", "");
+        wide = false;
+      }
+      box.toggleAttribute("data-more", wide);
     });
   }
   window.addEventListener("resize", scrollCues);
+  document.addEventListener("toggle", scrollCues, true);  // a chart's data table is measured once it is opened
 
   // A visitor's toggle between light and dark: re-draw every chart in the new scheme, no reload needed.
   var schemeWatch = new MutationObserver(function () {
