@@ -26,6 +26,17 @@ log = logging.getLogger("mkdocs.plugins.transparency")
 PLOTLY_DEST = "assets/javascripts/plotly.min.js"
 BLOCK_RE = re.compile(r'<div data-block="([^"]+)"></div>')
 CHART_MARK = 'class="chart" data-chart="'
+# Whitespace is kept as it is inside these; elsewhere a run of it holding a line break reads as one line break.
+VERBATIM_RE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
+INDENT_RE = re.compile(r"\n\s+")  # a line break and the indentation after it
+
+
+def compact(html: str) -> str:
+    """The page without the theme's indentation (a fifth of a ward page): HTML renders any run of whitespace outside
+    preformatted text as one space, so a run that holds a line break can be that line break alone."""
+    parts = VERBATIM_RE.split(html)
+    # split() yields text, then each match's two groups (the element, its tag name), then text again.
+    return "".join(INDENT_RE.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
 
 
 class TransparencyConfig(base.Config):
@@ -86,11 +97,11 @@ class TransparencyPlugin(BasePlugin[TransparencyConfig]):
         """Put the page's generated HTML blocks (tables, maps, charts) in place, after search has indexed it."""
         blocks = (self.blocks or {}).get(page.file.src_uri) if page.file.generated_by else None
         if not blocks:
-            return output
+            return compact(output)
         output = BLOCK_RE.sub(lambda m: blocks[m.group(1)], output)
         if CHART_MARK in output:
             # Start fetching Plotly with the styles, not after the page's scripts have run: on a slow link
             # it is most of what a chart page waits for.
             href = get_relative_url(PLOTLY_DEST, page.url)
             output = output.replace("</head>", f'<link rel="preload" href="{href}" as="script">\n</head>', 1)
-        return output
+        return compact(output)

@@ -16,6 +16,7 @@ from .indicators import pct, shift_month, slugify, window_sum
 from .packages import Catalog
 
 TOTAL = "total"  # every category counted in total notifiable offences
+TOTAL_TITLE = "All offences"  # its name in tables and CSVs, for wards and boroughs alike
 RESERVED_SLUGS = frozenset({"index"})  # wards/index.md is the list of wards
 MAX_SLUG = 60
 

@@ -7,8 +7,9 @@ import pandas as pd
 from .. import charts
 from ..formats import csv_bytes, month_name, number
 from ..indicators import LONDON, peer_code
+from ..wards import TOTAL_TITLE
 from . import Model, shown
-from .now import crime_now, multiples
+from .now import crime_now, last_months, multiples
 from .wards import borough_wards, borough_wards_by_crime, ward_map
 
 MEASURES = [
@@ -230,6 +231,10 @@ def build(r, model: Model) -> None:
             )
             type_chart = crime_type_chart(model, b, types, r.context["crime_source"])
             multiples_out, trends = multiples(model, b.code, b.name, q)
+            if total_id is not None:  # the total beside its groups, named as on ward pages, for the compare page
+                months, counts = last_months(ind.series_for(total_id, b.code), q)
+                total_of = dict(zip(months, counts, strict=True))
+                trends[TOTAL_TITLE] = [int(total_of.get(m, 0)) for m in trends.month]
             r.site.files[f"boroughs/{b.slug}/trends.csv"] = csv_bytes(trends.assign(area=b.name))
             ward_list, ward_csv = borough_wards(model, b.code)
             if ward_csv is not None:

@@ -6,6 +6,7 @@ comparison can be shared, and the script reads each area's published CSV: nothin
 
 from __future__ import annotations
 
+from ..wards import TOTAL_TITLE
 from . import Model
 
 
@@ -18,4 +19,4 @@ def build(r, model: Model) -> None:
         names = model.frame("areas", "areas").set_index("area_code")["name"]
         for w in model.wards.wards.sort_values(["ward_name", "ward_code"]).itertuples():
             wards.append({"value": f"w:{w.slug}", "label": f"{w.ward_name}, {names.get(w.area_code, '')}"})
-    r.page("compare.md", "compare.md.j2", compare_boroughs=boroughs, compare_wards=wards)
+    r.page("compare.md", "compare.md.j2", compare_boroughs=boroughs, compare_wards=wards, total_title=TOTAL_TITLE)

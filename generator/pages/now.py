@@ -125,22 +125,31 @@ def crime_now(
 def multiples(model, area_code: str, area: str, q: Quarter) -> tuple[list[dict], pd.DataFrame]:
     """A small trend for every crime group in an area (a borough or London), and the table behind them: month by
     crime group, to the end of the quarter."""
-    groups = model.crime_types[model.crime_types.kind == "group"].sort_values("title")
-    out, columns = [], {}
-    for title, slug, type_id in zip(groups.title, groups.slug, groups.type_id, strict=True):
-        series = model.indicators.series_for(type_id, area_code)
-        months, counts = last_months(series, q)
+    groups = model.crime_types[model.crime_types.kind == "group"]
+    series = {
+        (title, slug): model.indicators.series_for(type_id, area_code)
+        for title, slug, type_id in zip(groups.title, groups.slug, groups.type_id, strict=True)
+    }
+    out = small_trends(series, area, q)
+    columns = {m["title"]: dict(zip(*last_months(series[m["title"], m["slug"]], q), strict=True)) for m in out}
+    table = pd.DataFrame(columns).sort_index().fillna(0).astype("int64").rename_axis("month").reset_index()
+    return out, table
+
+
+def small_trends(series: dict[tuple[str, str], pd.DataFrame], area: str, q: Quarter) -> list[dict]:
+    """One small trend for each (title, page slug) with two months or more to the end of the quarter, by title."""
+    out = []
+    for title, slug in sorted(series):
+        months, counts = last_months(series[title, slug], q)
         if len(counts) < 2:
             continue
-        columns[title] = dict(zip(months, counts, strict=True))
         out.append(
             {
                 "title": title,
                 "slug": slug,
                 "last": number(counts[-1]),
                 "last_month": month_name(months[-1]),
-                "spark": sparkline(series, q, f"{title}, offences per month in {area}"),
+                "spark": sparkline(series[title, slug], q, f"{title}, offences per month in {area}"),
             }
         )
-    table = pd.DataFrame(columns).sort_index().fillna(0).astype("int64").rename_axis("month").reset_index()
-    return out, table
+    return out

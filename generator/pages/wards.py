@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts, maps
-from ..formats import csv_bytes, month_range
-from ..wards import rank_text
+from ..formats import csv_bytes, month_name, month_range
+from ..wards import TOTAL, TOTAL_TITLE, rank_text
 from . import Model, shown
-from .now import crime_now
+from .now import crime_now, small_trends
 
 WARD_COUNTS = ("rolling_12m", "previous_12m", "quarter", "quarter_last_year", "rank_in_area", "rank_in_london")
 
@@ -46,7 +46,7 @@ def build(r, model: Model) -> None:
         return
     q = model.config.as_at
     areas = model.frame("areas", "areas").set_index("area_code")
-    titles = dict(zip(model.crime_types.type_id, model.crime_types.title, strict=True)) | {"total": "All offences"}
+    titles = dict(zip(model.crime_types.type_id, model.crime_types.title, strict=True)) | {TOTAL: TOTAL_TITLE}
     slugs = dict(zip(model.crime_types.type_id, model.crime_types.slug, strict=True))
     stats = w.stats.assign(crime_type=w.stats.type_id.map(titles), crime_slug=w.stats.type_id.map(slugs))
     by_ward = dict(tuple(stats.groupby("ward_code")))
@@ -68,7 +68,7 @@ def build(r, model: Model) -> None:
     for ward in w.wards.itertuples():
         area = areas.loc[ward.area_code]
         mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
-        mine = pd.concat([mine[mine.type_id == "total"], mine[mine.type_id != "total"].sort_values("crime_type")])
+        mine = pd.concat([mine[mine.type_id == TOTAL], mine[mine.type_id != TOTAL].sort_values("crime_type")])
         folder = f"wards/{ward.slug}"
         r.site.files[f"{folder}/crime-groups.csv"] = csv_bytes(
             mine.drop(columns=["crime_slug"]).assign(
@@ -83,13 +83,18 @@ def build(r, model: Model) -> None:
             .set_axis(range(len(months)))
             .assign(month=months)[["month", *trend_columns, "ward", "area"]]
         )
-        s = pd.DataFrame({"month": months, "count": block["All offences"].to_numpy()})
+        s = pd.DataFrame({"month": months, "count": block[TOTAL_TITLE].to_numpy()})
+        groups = {
+            (titles[t], slugs[t]): pd.DataFrame({"month": months, "count": block[titles[t]].to_numpy()})
+            for t in type_ids
+            if t in slugs
+        }
         chart = None
         if s is not None and len(s):
-            total = mine[mine.type_id == "total"].iloc[0] if (mine.type_id == "total").any() else None
+            total = mine[mine.type_id == TOTAL].iloc[0] if (mine.type_id == TOTAL).any() else None
             chart = charts.trend(
                 f"ward-{ward.slug}",
-                "All offences",
+                TOTAL_TITLE,
                 ward.ward_name,
                 s,
                 charts.PALETTE[0],
@@ -98,13 +103,13 @@ def build(r, model: Model) -> None:
                 None if total is None else total.quarter_last_year,
                 source,
             )
-        tot = mine[mine.type_id == "total"]
+        tot = mine[mine.type_id == TOTAL]
         now = crime_now(
             ward.ward_name,
             tot.rolling_12m.iloc[0] if len(tot) else None,
             tot.previous_12m.iloc[0] if len(tot) else None,
             rank_sentence(tot, area["name"]),
-            mine[mine.type_id != "total"].rename(columns={"crime_slug": "slug"}),
+            mine[mine.type_id != TOTAL].rename(columns={"crime_slug": "slug"}),
             s,
             q,
             model.indicators.missing("pct_change_12m"),
@@ -134,9 +139,13 @@ def build(r, model: Model) -> None:
             notes_of=notes_of,
             notes=notes,
             trend=chart,
+            multiples=small_trends(groups, ward.ward_name, q),
+            area_name=ward.ward_name,
+            trends_csv="trends.csv",
+            to_month=month_name(q.end_month),
             ward_coverage=month_range(*w.coverage),
         )
-    listing = w.wards.merge(stats[stats.type_id == "total"], on=["ward_code", "area_code"], how="left")
+    listing = w.wards.merge(stats[stats.type_id == TOTAL], on=["ward_code", "area_code"], how="left")
     listing["area_name"] = listing.area_code.map(areas["name"])
     r.page(
         "wards/index.md",
@@ -153,7 +162,7 @@ def borough_wards(model: Model, code: str) -> tuple[list[dict], bytes | None]:
     w = model.wards
     if w is None:
         return [], None
-    total = w.stats[(w.stats.type_id == "total") & (w.stats.area_code == code)]
+    total = w.stats[(w.stats.type_id == TOTAL) & (w.stats.area_code == code)]
     table = w.wards[w.wards.area_code == code].merge(total, on=["ward_code", "area_code"]).sort_values("ward_name")
     q = model.config.as_at
     data = csv_bytes(
@@ -186,7 +195,7 @@ def ward_map(model: Model, borough_code: str, title: str, highlight: str | None 
     mine = shapes[(shapes.level == "ward") & (shapes.parent_code == borough_code)]
     if mine.empty:
         return None
-    total = w.stats[w.stats.type_id == "total"].set_index("ward_code").rolling_12m
+    total = w.stats[w.stats.type_id == TOTAL].set_index("ward_code").rolling_12m
     slugs = dict(zip(w.wards.ward_code, w.wards.slug, strict=True))
     hrefs = {c: f"wards/{slugs[c]}/" for c in mine.area_code if c in slugs}
     return maps.choropleth(f"wards-{borough_code}", title, mine, total.to_dict(), hrefs, 0, highlight)

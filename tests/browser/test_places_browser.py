@@ -104,16 +104,31 @@ def test_the_home_page_finds_a_borough_or_a_ward_and_goes_there(wvisit):
 
 def test_two_areas_side_by_side_from_a_shared_address(wvisit):
     page = wvisit.open("compare/?areas=b:camden,b:westminster")
-    page.wait_for_selector("#compare-result table")
-    caption = page.locator("#compare-result caption").inner_text()
+    page.wait_for_selector("#compare-result > .table-scroll table")
+    caption = page.locator("#compare-result > .table-scroll caption").inner_text()
     assert "Camden against Westminster, April 2025-March 2026; the change on April 2024-March 2025" in caption
-    robbery = page.locator("#compare-result tbody tr", has_text="Robbery").inner_text().split("\t")
+    rows = page.locator("#compare-result > .table-scroll tbody tr")
+    robbery = rows.filter(has_text="Robbery").inner_text().split("\t")
     assert robbery[0] == "Robbery" and robbery[4:7] == ["3,159", "-13.5%", "1 of 32 boroughs"]  # as its CSV says
     page.select_option("#compare-2", "w:west-end")
-    page.wait_for_function("document.querySelectorAll('#compare-result thead th').length == 10")
+    page.wait_for_function("document.querySelectorAll('#compare-result > .table-scroll thead th').length == 10")
     assert "areas=b%3Acamden%2Cb%3Awestminster%2Cw%3Awest-end" in page.url  # the choice lives in the address
-    west_end = page.locator("#compare-result tbody tr", has_text="Robbery").inner_text().split("\t")
+    west_end = rows.filter(has_text="Robbery").inner_text().split("\t")
     assert west_end[7:10] == ["1,293", "-17.5%", "1 of 679 wards"]
+    assert wvisit.errors == []
+
+
+def test_compare_draws_any_crime_group_month_by_month_from_each_areas_trends_csv(wvisit):
+    page = wvisit.open("compare/?areas=b:camden,w:west-end&group=Burglary")
+    page.wait_for_selector(".compare-trend-plot svg.main-svg", timeout=20_000)
+    assert page.locator("#compare-group").input_value() == "Burglary"  # the group, too, comes from the address
+    last = page.locator(".compare-trend tbody tr").last.locator("th, td").all_text_contents()  # in a closed <details>
+    camden = page.request.get(wvisit.base + "boroughs/camden/trends.csv").text().splitlines()
+    header, final = camden[0].split(","), camden[-1].split(",")
+    assert last[0] == final[0] == "2026-03" and last[1] == final[header.index("Burglary")]
+    page.select_option("#compare-group", "All offences")
+    page.wait_for_function("() => location.search.includes('group=All+offences')")
+    assert page.locator(".compare-trend caption").text_content().startswith("All offences, offences per month: Camden")
     assert wvisit.errors == []
 
 

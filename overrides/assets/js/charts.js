@@ -410,6 +410,65 @@
       return out;
     });
   }
+  function areaTrends(value, root) {
+    var kind = value.slice(0, 1), slug = value.slice(2);
+    var url = root + (kind === "b" ? "boroughs/" : "wards/") + slug + "/trends.csv";
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url);
+      return r.text();
+    }).then(parseCsv);
+  }
+
+  // The chosen crime group month by month, one line an area, from each area's published trends.csv; the chart is
+  // a picture of the table under it, which screen readers read instead.
+  function drawCompareTrend(box, picked, labels, trends, group) {
+    var months = {};
+    trends.forEach(function (rows) { rows.forEach(function (r) { months[r.month] = true; }); });
+    var order = Object.keys(months).sort();
+    var series = trends.map(function (rows) {
+      var by = {};
+      rows.forEach(function (r) { by[r.month] = r[group]; });
+      return order.map(function (m) { return by[m] === undefined || by[m] === "" ? null : Number(by[m]); });
+    });
+    var table = document.createElement("table");
+    table.createCaption().textContent = group + ", offences per month: " + labels.join(", ") + ", " +
+      (order.length ? order[0] + " to " + order[order.length - 1] : "no months") + ".";
+    var head = table.createTHead().insertRow();
+    ["Month"].concat(labels).forEach(function (text) {
+      var th = document.createElement("th"); th.scope = "col"; th.textContent = text; head.appendChild(th);
+    });
+    var body = table.createTBody();
+    order.forEach(function (m, i) {
+      var tr = body.insertRow();
+      var th = document.createElement("th"); th.scope = "row"; th.textContent = m; tr.appendChild(th);
+      series.forEach(function (s) { tr.insertCell().textContent = s[i] === null ? "n/a" : fmt(s[i], 0); });
+    });
+    var details = document.createElement("details");
+    details.className = "chart-data";
+    details.appendChild(document.createElement("summary")).textContent = "Data behind this chart (" + order.length + " months)";
+    var scroll = details.appendChild(document.createElement("div"));
+    scroll.className = "table-scroll"; scroll.tabIndex = 0; scroll.setAttribute("role", "region");
+    scroll.setAttribute("aria-label", "Data: " + group + " by month"); scroll.appendChild(table);
+    var plot = document.createElement("div");
+    plot.className = "compare-trend-plot";
+    box.replaceChildren(plot, details);
+    loadPlotly().then(function (Plotly) {
+      var ink = dark() ? "#e6e6e6" : "#1a1a1a";
+      Plotly.newPlot(plot, series.map(function (ys, i) {
+        return { type: "scatter", mode: "lines", name: plain(labels[i]), x: order, y: ys, line: { width: 2 } };
+      }), {
+        font: { color: ink }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", height: 340,
+        margin: { l: 50, r: 10, t: 50, b: 40 }, hovermode: "x unified",
+        legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+        xaxis: { gridcolor: dark() ? "#444444" : "#f0f0f0" },
+        yaxis: { rangemode: "tozero", gridcolor: dark() ? "#444444" : "#e5e5e5", title: { text: "Offences per month" } },
+        colorway: ["#0072b2", "#d55e00", "#009e73"]
+      }, { responsive: true, displaylogo: false, displayModeBar: false }).then(function () {
+        plot.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
+      });
+    });
+  }
+
   function wireCompare() {
     var form = document.querySelector("form[data-compare]:not([data-wired])");
     if (!form) return;
@@ -461,7 +520,30 @@
         var box = document.createElement("div");
         box.className = "table-scroll"; box.tabIndex = 0; box.setAttribute("role", "region");
         box.setAttribute("aria-label", "Comparison"); box.appendChild(table);
-        result.replaceChildren(box);
+        // The trend: one crime group (all offences first), month by month, chosen below the table.
+        var heading = document.createElement("h2");
+        heading.textContent = "Month by month";
+        var label = document.createElement("label");
+        label.htmlFor = "compare-group"; label.textContent = "Crime group";
+        var choose = document.createElement("select");
+        choose.id = "compare-group";
+        [form.dataset.total].concat(Object.keys(groups).sort()).forEach(function (g) {
+          choose.appendChild(new Option(g, g, false, g === params.get("group")));
+        });
+        var trend = document.createElement("div");
+        trend.className = "compare-trend";
+        result.replaceChildren(box, heading, label, choose, trend);
+        scrollCues();
+        var labels = picked.map(labelOf);
+        Promise.all(picked.map(function (s) { return areaTrends(s.value, root); })).then(function (trends) {
+          var draw = function () {
+            params.set("group", choose.value);
+            history.replaceState(null, "", location.pathname + "?" + params.toString());
+            drawCompareTrend(trend, picked, labels, trends, choose.value);
+          };
+          choose.addEventListener("change", draw);
+          draw();
+        }).catch(function () { trend.textContent = "One of these areas' monthly figures could not be read."; });
       }).catch(function () { result.textContent = "One of these areas' figures could not be read."; });
     }
     selects.forEach(function (s) { s.addEventListener("change", update); });
