@@ -20,14 +20,12 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .config import SETTINGS
 from .errors import MAX_REPORTED, DataError, raise_all
 from .formats import is_formula
 
 MAX_DESCRIPTOR_BYTES = 1_000_000
 MAX_RESOURCE_BYTES = 64 * 1024 * 1024
 MAX_FIELD_CHARS = 20_000
-DATASETS = next(s.default for s in SETTINGS if s.name == "datasets")
 URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # Cells that may start a formula (formats.is_formula). Package CSVs are published as they are, so such a cell is
 # refused rather than altered.
@@ -57,9 +55,9 @@ class Catalog(dict):
     """Packages by name, and by the role the code reads them in: `datasets` in pyproject.toml maps roles to names,
     so a new year's package is a new name there, never an edit of the code."""
 
-    def __init__(self, roles: dict[str, str] | None = None):
+    def __init__(self, roles: dict[str, str]):
         super().__init__()
-        self.roles = dict(roles if roles is not None else DATASETS)
+        self.roles = dict(roles)
 
     def name_of(self, role: str) -> str:
         return self.roles.get(role, role)
@@ -95,9 +93,10 @@ def discover(*roots: Path) -> list[Path]:
 
 
 def load_catalog(
-    *roots: Path, cache: Path | None = None, roles: dict[str, str] | None = None, beside: Catalog | None = None
+    *roots: Path, roles: dict[str, str], cache: Path | None = None, beside: Catalog | None = None
 ) -> Catalog:
-    """Every package under the roots, validated; with ``beside``, added to a copy of that loaded catalog."""
+    """Every package under the roots, validated, each role read as ``roles`` (the config's `datasets`) maps it;
+    with ``beside``, added to a copy of that loaded catalog."""
     catalog = Catalog(roles)
     catalog.update(beside or {})
     for descriptor_path in discover(*roots):

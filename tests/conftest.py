@@ -16,6 +16,7 @@ from generator.crime import import_crime
 from generator.packages import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
+ROLES = load_config(REPO).datasets  # which package plays each role, as pyproject.toml says
 SHARED = Path(os.environ.get("SHARED_DATA", REPO.parent / "shared" / "data" / "london-datastore")).resolve()
 SEEDS = SHARED.parents[1] / "seeds"  # the shared folder the data came from: data/london-datastore/..
 CRIME_FILE = SHARED / "MPS Borough Level Crime (Historical).csv"
@@ -73,7 +74,7 @@ def config_for(tmp: Path, datapackages: Path | None = None, imported: Path | Non
 
 @pytest.fixture(scope="session")
 def catalog():
-    return load_catalog(REPO / "datapackages")
+    return load_catalog(REPO / "datapackages", roles=ROLES)
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +87,7 @@ def imported(tmp_path_factory, catalog):
 
 @pytest.fixture(scope="session")
 def full_catalog(imported):
-    return load_catalog(REPO / "datapackages", imported)
+    return load_catalog(REPO / "datapackages", imported, roles=ROLES)
 
 
 @pytest.fixture(scope="session")

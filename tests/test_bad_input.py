@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CLI, REPO, run_cli, tree_digest
+from conftest import CLI, REPO, ROLES, run_cli, tree_digest
 
 from generator.errors import DataError
 from generator.packages import MAX_RESOURCE_BYTES, load_catalog
@@ -338,7 +338,7 @@ def test_bad_package_gives_one_clear_error(pkgs, case):
     damage, file_name, message, row, field = CASES[case]
     damage(pkgs)
     with pytest.raises(DataError) as err:
-        load_catalog(pkgs)
+        load_catalog(pkgs, roles=ROLES)
     text = str(err.value)
     assert file_name in text and message in text, text
     assert "\x00" not in text and len(text) < 1000, text  # printable and short, whatever the input

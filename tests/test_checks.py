@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import REPO
+from conftest import REPO, ROLES
 
 from generator.checks import parse_identity, run_checks, status_of
 from generator.packages import load_catalog
@@ -46,7 +46,7 @@ def test_a_changed_row_makes_a_mismatch_finding(tmp_path):
     pk = shutil.copytree(REPO / "datapackages", tmp_path / "p")
     csv = pk / "finance-2017-18" / "savings.csv"
     csv.write_text(csv.read_text().replace("-15.7,-4.7,11.0", "-25.7,-4.7,21.0"))
-    f = run_checks(load_catalog(pk))
+    f = run_checks(load_catalog(pk, roles=ROLES))
     row = f[(f.resource == "savings-reported-totals") & (f.field == "planned_saving")].iloc[0]
     assert row.status == "mismatch" and row.difference == 10.0
 

@@ -8,7 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import CRIME_FILE, EDITIONS, REPO, SHARED
+from conftest import CRIME_FILE, EDITIONS, REPO, ROLES, SHARED
 
 from generator import areas
 from generator.crime import Definitions, import_crime, read_population
@@ -148,7 +148,7 @@ def test_one_edit_fixes_one_run(tmp_path, catalog):
     rows = [r.replace("CATEGORY_ID", "burglary-business") for r in rows]
     with open(pkgs / "indicator-definitions" / "category-map.csv", "a", encoding="utf-8") as f:
         f.write("".join(r + "\n" for r in rows))
-    fixed = load_catalog(pkgs)
+    fixed = load_catalog(pkgs, roles=ROLES)
     assert (
         load_package(import_crime(tmp_path / "again", fixed, write(tmp_path, text))[0]).frames["recorded-crime"]
         is not None

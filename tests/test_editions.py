@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import EDITIONS, POPULATION_FILE, REPO, SHARED, config_for, run_cli
+from conftest import EDITIONS, POPULATION_FILE, REPO, ROLES, SHARED, config_for, run_cli
 
 from generator.config import Quarter
 from generator.crime import import_crime
@@ -178,8 +178,8 @@ def test_each_edition_names_the_breaks_its_labels_show(edition):
     from generator.packages import load_catalog
 
     name, tmp = edition
-    found = breaks.edition_breaks(load_catalog(REPO / "datapackages", tmp / "imported"))
+    found = breaks.edition_breaks(load_catalog(REPO / "datapackages", tmp / "imported", roles=ROLES))
     expected = "stalking-apart" if "Ward" in name else "stalking-inside-vwoi"
     assert set(found.category_id) == ({"stalking-harassment", "vwoi"} if "Ward" in name else {"vwoi"})
-    table = load_catalog(REPO / "datapackages").role("definitions").frames["category-breaks"]
+    table = load_catalog(REPO / "datapackages", roles=ROLES).role("definitions").frames["category-breaks"]
     assert table.set_index("break_id").loc[expected, "note"] in found.note.tolist()

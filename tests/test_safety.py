@@ -14,7 +14,7 @@ import time
 import zipfile
 
 import pytest
-from conftest import CLI, REPO, run_cli, tree_digest
+from conftest import CLI, REPO, ROLES, run_cli, tree_digest
 
 from generator import crime
 from generator.compare import read_previous
@@ -67,7 +67,7 @@ def test_a_package_folder_linked_from_outside_is_refused(tmp_path):
     json_path.write_text(json_path.read_text().replace('"name": "source-documents"', '"name": "elsewhere"'))
     os.symlink(outside, pkgs / "linked")
     with pytest.raises(DataError) as err:
-        load_catalog(pkgs)
+        load_catalog(pkgs, roles=ROLES)
     assert "outside the packages folder" in str(err.value)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import REPO, config_for, tree_digest
+from conftest import REPO, ROLES, config_for, tree_digest
 
 from generator import areas
 from generator.crime import import_crime
@@ -44,7 +44,7 @@ def small_crime_file(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("small")
-    catalog = load_catalog(REPO / "datapackages")
+    catalog = load_catalog(REPO / "datapackages", roles=ROLES)
     import_crime(tmp / "imported", catalog, str(small_crime_file(tmp / "crime.csv")))
     cfg = config_for(tmp, imported=tmp / "imported")
     report = build(cfg)
