@@ -21,7 +21,6 @@ from .errors import DataError
 from .formats import month_name
 from .packages import Catalog
 
-LONDON = "E12000007"  # ONS code for London: every row of the Met's file, non-borough areas included
 BOROUGHS = "X-BOROUGHS"  # the boroughs alone: the base of London's rates and of each borough's share
 
 # How many months before the end of its period each measure reads (for "the data starts in ...").
@@ -60,6 +59,7 @@ class Indicators:
     population_years: dict[str, tuple[int, int]] = field(default_factory=dict)  # period -> (year used, year wanted)
     rank_by: str = "rate"  # "rate" with a population, else "count"
     sets: dict[str, list[str]] = field(default_factory=dict)  # each indicator's and crime type's categories
+    region: str = ""  # the code of the area at the top of the hierarchy (London): every row of the file
 
     def __post_init__(self):
         s = self.stats  # columns as lists: iterating pandas string arrays value by value is slow
@@ -161,10 +161,10 @@ def peer_code(group: str) -> str:
 
 
 def monthly_series(
-    crime: pd.DataFrame, sets: dict[str, list[str]], peers: dict[str, list[str]] | None = None
+    crime: pd.DataFrame, sets: dict[str, list[str]], region: str, peers: dict[str, list[str]] | None = None
 ) -> pd.DataFrame:
-    """Counts per indicator, area and month; London is every row of the file, BOROUGHS the boroughs alone, and
-    each peer group (X-PEER-...) the sum of its boroughs.
+    """Counts per indicator, area and month; the region (London) is every row of the file, BOROUGHS the boroughs
+    alone, and each peer group (X-PEER-...) the sum of its boroughs.
 
     An indicator has a series in an area when the file has a row of one of its categories there (its months
     without a row count 0). Computed as arrays: offences by area, category and month, the aggregate areas as
@@ -180,7 +180,7 @@ def monthly_series(
     present = present.reshape(shape[:2]) > 0
     codes = areas.tolist()
     boroughs = set(crime.loc[crime.area_kind == "borough", "area_code"].tolist())
-    groups = {LONDON: codes, BOROUGHS: [a for a in codes if a in boroughs]}
+    groups = {region: codes, BOROUGHS: [a for a in codes if a in boroughs]}
     groups |= {peer_code(g): [a for a in codes if a in set(members)] for g, members in (peers or {}).items()}
     rows = [[codes.index(a) for a in members] for members in groups.values()]
     cube = np.concatenate([cube, *(cube[r].sum(axis=0, keepdims=True) for r in rows)])
@@ -236,6 +236,7 @@ def quarter_stats(
     quarter: Quarter,
     population: pd.DataFrame | None,
     borough_codes: list[str],
+    region: str,
     peers: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, tuple[int, int] | None]:
     end = quarter.end_month
@@ -244,7 +245,7 @@ def quarter_stats(
         years = population_year(end, sorted(population.year.unique()))
         pop = population[population.year == years[0]].set_index("area_code")["population"].astype(float)
         pop.loc[BOROUGHS] = pop.reindex(borough_codes).sum()
-        pop.loc[LONDON] = pop.loc[BOROUGHS]  # London's rate: borough offences over borough residents
+        pop.loc[region] = pop.loc[BOROUGHS]  # London's rate: borough offences over borough residents
         for g, members in (peers or {}).items():
             pop.loc[peer_code(g)] = pop.reindex(members).sum()
     r12 = window_sum(wide, end, 12)
@@ -265,16 +266,16 @@ def quarter_stats(
             "pct_change_quarter": pct(q, qly),
         }
     )
-    on_base = r12.where(area != LONDON, base)
+    on_base = r12.where(area != region, base)
     frame["rate_per_1000"] = on_base / pop.reindex(area).to_numpy() * 1000 if pop is not None else np.nan
     ranked_on = frame["rate_per_1000"] if pop is not None else frame["rolling_12m"]
     is_borough = area.isin(borough_codes)
     frame["rank"] = ranked_on.where(is_borough).groupby(level="indicator_id").rank(ascending=False, method="min")
     frame["share_of_london"] = (r12 / base * 100).where(is_borough)
-    frame["non_borough_12m"] = (r12 - base).where(area == LONDON)
+    frame["non_borough_12m"] = (r12 - base).where(area == region)
     out = frame.reset_index().melt(id_vars=["indicator_id", "area_code"], var_name="measure", value_name="value")
     out["period"] = str(quarter)
-    out = out[out.area_code.isin(borough_codes + [LONDON, BOROUGHS] + [peer_code(g) for g in peers or {}])]
+    out = out[out.area_code.isin(borough_codes + [region, BOROUGHS] + [peer_code(g) for g in peers or {}])]
     return out[["area_code", "indicator_id", "period", "measure", "value"]].sort_values(
         ["indicator_id", "area_code", "measure"], kind="stable"
     ).reset_index(drop=True), years
@@ -341,13 +342,14 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
     sets.update(zip(types.type_id, types.categories, strict=True))
     b = areas.boroughs(catalog)
     peers = {g: m.area_code.tolist() for g, m in b[b.peer_group != ""].groupby("peer_group")}
-    series = monthly_series(crime, sets, peers)
+    region = areas.region(catalog).area_code
+    series = monthly_series(crime, sets, region, peers)
     population = catalog.role("crime").frames.get("population")
     borough_codes = areas.borough_codes(catalog)
     parts, years = [], {}
     wide = wide_counts(series)  # every indicator at once: rows (indicator, area), columns months
     for q in dict.fromkeys((as_at, as_at.previous) + also):
-        stats, used = quarter_stats(wide, q, population, borough_codes, peers)
+        stats, used = quarter_stats(wide, q, population, borough_codes, region, peers)
         parts.append(stats)
         if used:
             years[str(q)] = used
@@ -359,4 +361,5 @@ def compute(catalog: Catalog, as_at: Quarter, also: tuple[Quarter, ...] = ()) ->
         population_years=years,
         rank_by="rate" if population is not None else "count",
         sets=sets,
+        region=region,
     )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .config import Quarter
 from .errors import DataError
-from .indicators import LONDON, Indicators
+from .indicators import Indicators
 from .packages import Catalog
 
 # Open data are revised after publication (late-recorded and reclassified crimes), and MOPAC's
@@ -87,8 +87,8 @@ def london_reconciliation(catalog: Catalog, ind: Indicators | None, q: Quarter) 
         ind_id = d.indicator_id if d is not None else None
         prev = curr = None
         if ind is not None and ind_id:
-            prev = ind.value(LONDON, ind_id, "previous_12m", str(q))
-            curr = ind.value(LONDON, ind_id, "rolling_12m", str(q))
+            prev = ind.value(ind.region, ind_id, "previous_12m", str(q))
+            curr = ind.value(ind.region, ind_id, "rolling_12m", str(q))
         diff = None if curr is None else (curr - r.offences_jul2016_jun2017) / r.offences_jul2016_jun2017 * 100
         rows.append(
             {

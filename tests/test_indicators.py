@@ -9,7 +9,6 @@ from generator.config import Quarter
 from generator.errors import DataError
 from generator.indicators import (
     BOROUGHS,
-    LONDON,
     compute,
     latest_quarter,
     monthly_series,
@@ -26,6 +25,7 @@ from generator.reconcile import (
     london_reconciliation,
 )
 
+LONDON = "E12000007"  # the region code of the hand-made series (any code will do)
 Q1 = Quarter.parse("2017Q1")
 
 
@@ -47,11 +47,11 @@ def stat(stats, area, measure):
 
 
 def test_rolling_quarter_rank_share_and_rate_on_known_numbers():
-    series = monthly_series(synthetic(), {"burglary": ["burglary-residential", "burglary-business"]})
+    series = monthly_series(synthetic(), {"burglary": ["burglary-residential", "burglary-business"]}, LONDON)
     pop = pd.DataFrame(
         {"area_code": ["E09000007", "E09000002"], "year": [2017, 2017], "population": [200_000, 100_000]}
     )
-    stats, years = quarter_stats(wide_counts(series), Q1, pop, ["E09000007", "E09000002"])
+    stats, years = quarter_stats(wide_counts(series), Q1, pop, ["E09000007", "E09000002"], LONDON)
     v = lambda area, m: stat(stats, area, m)
     assert v("E09000007", "rolling_12m") == 120 and v("E09000007", "pct_change_12m") == 0
     assert v("E09000002", "rolling_12m") == 24 and v("E09000002", "previous_12m") == 12  # doubled from July 2016
@@ -64,11 +64,11 @@ def test_rolling_quarter_rank_share_and_rate_on_known_numbers():
 
 
 def test_london_counts_every_row_but_rates_and_shares_use_the_boroughs_alone():
-    series = monthly_series(synthetic(), {"burglary": ["burglary-residential"]})
+    series = monthly_series(synthetic(), {"burglary": ["burglary-residential"]}, LONDON)
     pop = pd.DataFrame(
         {"area_code": ["E09000007", "E09000002"], "year": [2017, 2017], "population": [200_000, 100_000]}
     )
-    stats, _ = quarter_stats(wide_counts(series), Q1, pop, ["E09000007", "E09000002"])
+    stats, _ = quarter_stats(wide_counts(series), Q1, pop, ["E09000007", "E09000002"], LONDON)
     assert stat(stats, LONDON, "rolling_12m") == 120 + 24 + 60  # the airports count towards London's total
     assert stat(stats, BOROUGHS, "rolling_12m") == 120 + 24
     assert stat(stats, LONDON, "non_borough_12m") == 60
@@ -78,13 +78,13 @@ def test_london_counts_every_row_but_rates_and_shares_use_the_boroughs_alone():
 
 def test_windows_are_calendar_months_and_need_the_whole_window():
     # The data starts in April 2016: a 12-month figure to June 2017 exists, its change on the year before does not.
-    series = monthly_series(synthetic("2016-04", 15), {"burglary": ["burglary-residential"]})
-    stats, _ = quarter_stats(wide_counts(series), Q1, None, ["E09000007", "E09000002"])
+    series = monthly_series(synthetic("2016-04", 15), {"burglary": ["burglary-residential"]}, LONDON)
+    stats, _ = quarter_stats(wide_counts(series), Q1, None, ["E09000007", "E09000002"], LONDON)
     assert stat(stats, "E09000007", "rolling_12m") == 120
     assert pd.isna(stat(stats, "E09000007", "previous_12m")) and pd.isna(stat(stats, "E09000007", "pct_change_12m"))
     assert stat(stats, "E09000007", "quarter_last_year") == 30
     # A window at the very start of a file: the first quarter has no year-earlier quarter and no 12 months.
-    first, _ = quarter_stats(wide_counts(series), Quarter.parse("2016Q1"), None, ["E09000007"])
+    first, _ = quarter_stats(wide_counts(series), Quarter.parse("2016Q1"), None, ["E09000007"], LONDON)
     assert pd.isna(stat(first, "E09000007", "rolling_12m")) and pd.isna(stat(first, "E09000007", "quarter_last_year"))
     assert stat(first, "E09000007", "quarter") == 30
 
@@ -104,7 +104,7 @@ def test_population_year_is_the_june_inside_the_window_else_the_nearest():
 
 
 def test_rates_use_the_population_of_their_period():
-    series = monthly_series(synthetic(), {"burglary": ["burglary-residential"]})
+    series = monthly_series(synthetic(), {"burglary": ["burglary-residential"]}, LONDON)
     pop = pd.DataFrame(
         {
             "area_code": ["E09000007", "E09000002"] * 2,
@@ -112,9 +112,9 @@ def test_rates_use_the_population_of_their_period():
             "population": [100_000, 100_000, 200_000, 100_000],
         }
     )
-    stats, years = quarter_stats(wide_counts(series), Q1, pop, ["E09000007", "E09000002"])
+    stats, years = quarter_stats(wide_counts(series), Q1, pop, ["E09000007", "E09000002"], LONDON)
     assert years == (2017, 2017) and stat(stats, "E09000007", "rate_per_1000") == pytest.approx(0.6)
-    stats, years = quarter_stats(wide_counts(series), Quarter.parse("2016Q3"), pop, ["E09000007", "E09000002"])
+    stats, years = quarter_stats(wide_counts(series), Quarter.parse("2016Q3"), pop, ["E09000007", "E09000002"], LONDON)
     assert years == (2016, 2016) and stat(stats, "E09000007", "rate_per_1000") == pytest.approx(1.2)
 
 

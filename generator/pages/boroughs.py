@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import charts
 from ..formats import csv_bytes, month_name, number
-from ..indicators import LONDON, peer_code
+from ..indicators import peer_code
 from ..wards import TOTAL_TITLE
 from . import Model, shown
 from .now import crime_now, last_months, multiples
@@ -85,8 +85,8 @@ def indicator_rows(model: Model, code: str, ids: list[str], defs: dict[str, dict
                 "title": defs[i]["title"],
                 "direction": defs[i]["direction"],
                 **{m: ind.value(code, i, m) for m in MEASURES},
-                "london_pct_12m": ind.value(LONDON, i, "pct_change_12m"),
-                "london_rate": ind.value(LONDON, i, "rate_per_1000"),
+                "london_pct_12m": ind.value(ind.region, i, "pct_change_12m"),
+                "london_rate": ind.value(ind.region, i, "rate_per_1000"),
             }
         )
     return rows
@@ -117,8 +117,8 @@ def crime_type_table(model: Model, code: str, peer: str) -> pd.DataFrame:
             row[m] = ind.value(code, t.type_id, m)
         row["peer_group_rate_per_1000"] = ind.value(peer_code(peer), t.type_id, "rate_per_1000") if peer else None
         row["peer_group_pct_change_12m"] = ind.value(peer_code(peer), t.type_id, "pct_change_12m") if peer else None
-        row["london_rate_per_1000"] = ind.value(LONDON, t.type_id, "rate_per_1000")
-        row["london_pct_change_12m"] = ind.value(LONDON, t.type_id, "pct_change_12m")
+        row["london_rate_per_1000"] = ind.value(ind.region, t.type_id, "rate_per_1000")
+        row["london_pct_change_12m"] = ind.value(ind.region, t.type_id, "pct_change_12m")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -6,7 +6,6 @@ import pandas as pd
 
 from .. import charts, maps
 from ..formats import csv_bytes
-from ..indicators import LONDON
 from ..wards import rank_text
 from . import Model, shown
 
@@ -116,7 +115,7 @@ def build(r, model: Model) -> None:
                     horizontal=True,
                 )
             )
-        s = ind.series_for(t.type_id, LONDON)
+        s = ind.series_for(t.type_id, ind.region)
         if not s.empty:
             charts_out.append(
                 charts.trend(
@@ -126,8 +125,8 @@ def build(r, model: Model) -> None:
                     s,
                     charts.PALETTE[0],
                     q.months,
-                    ind.value(LONDON, t.type_id, "quarter"),
-                    ind.value(LONDON, t.type_id, "quarter_last_year"),
+                    ind.value(ind.region, t.type_id, "quarter"),
+                    ind.value(ind.region, t.type_id, "quarter_last_year"),
                     r.context["crime_source"],
                 )
             )
@@ -177,7 +176,7 @@ def build(r, model: Model) -> None:
             rate_notes=rate_notes,
             related=related,
             london_cells=[
-                shown(model, ind.value(LONDON, t.type_id, m), m, d, sg, sf)
+                shown(model, ind.value(ind.region, t.type_id, m), m, d, sg, sf)
                 for m, d, sg, sf in (
                     ("rolling_12m", 0, False, ""),
                     ("pct_change_12m", 1, True, "%"),
@@ -195,8 +194,10 @@ def build(r, model: Model) -> None:
             {
                 "g": g,
                 "categories": members.to_dict("records"),
-                "offences": shown(model, ind.value(LONDON, g.type_id, "rolling_12m"), "rolling_12m"),
-                "change": shown(model, ind.value(LONDON, g.type_id, "pct_change_12m"), "pct_change_12m", 1, True, "%"),
+                "offences": shown(model, ind.value(ind.region, g.type_id, "rolling_12m"), "rolling_12m"),
+                "change": shown(
+                    model, ind.value(ind.region, g.type_id, "pct_change_12m"), "pct_change_12m", 1, True, "%"
+                ),
             }
         )
     r.page("crimes/index.md", "crimes.md.j2", groups=groups)

@@ -6,7 +6,6 @@ import pandas as pd
 
 from .. import tilemap
 from ..formats import csv_bytes
-from ..indicators import LONDON
 from . import Model, shown
 from .now import crime_now
 
@@ -49,13 +48,13 @@ def build(r, model: Model) -> None:
         ind = model.indicators
         prev = str(model.config.as_at.previous)
         for d in model.definitions.itertuples():
-            pct = ind.value(LONDON, d.indicator_id, "pct_change_12m")
+            pct = ind.value(ind.region, d.indicator_id, "pct_change_12m")
             h = {
                 "indicator": d,
-                "r12": ind.value(LONDON, d.indicator_id, "rolling_12m"),
+                "r12": ind.value(ind.region, d.indicator_id, "rolling_12m"),
                 "pct_12m": pct,
-                "pct_quarter": ind.value(LONDON, d.indicator_id, "pct_change_quarter"),
-                "prev_r12": ind.value(LONDON, d.indicator_id, "rolling_12m", prev),
+                "pct_quarter": ind.value(ind.region, d.indicator_id, "pct_change_quarter"),
+                "prev_r12": ind.value(ind.region, d.indicator_id, "rolling_12m", prev),
                 "reading": interpret(d.direction, pct, not r.context["plan_ended"]),
             }
             h["cells"] = [
@@ -108,12 +107,12 @@ def build(r, model: Model) -> None:
     total = model.definitions[model.definitions.categories.str.strip() == "*"].indicator_id
     non_borough = None
     if model.crime_included and len(total):
-        non_borough = model.indicators.value(LONDON, total.iloc[0], "non_borough_12m")
+        non_borough = model.indicators.value(ind.region, total.iloc[0], "non_borough_12m")
     now = None
     if model.crime_included:
         ind, total_id = model.indicators, model.total_indicator
         groups = model.crime_types[model.crime_types.kind == "group"]
-        total, change = (ind.value(LONDON, total_id, m) for m in ("rolling_12m", "change_12m"))
+        total, change = (ind.value(ind.region, total_id, m) for m in ("rolling_12m", "change_12m"))
         now = crime_now(
             r.context["london"],
             total,
@@ -123,12 +122,12 @@ def build(r, model: Model) -> None:
                 {
                     "crime_type": groups.title,
                     "slug": groups.slug,
-                    "rolling_12m": [ind.value(LONDON, t, "rolling_12m") for t in groups.type_id],
-                    "pct_change_12m": [ind.value(LONDON, t, "pct_change_12m") for t in groups.type_id],
+                    "rolling_12m": [ind.value(ind.region, t, "rolling_12m") for t in groups.type_id],
+                    "pct_change_12m": [ind.value(ind.region, t, "pct_change_12m") for t in groups.type_id],
                 },
                 dtype=object,
             ).astype({"rolling_12m": float, "pct_change_12m": float}),
-            ind.series_for(total_id, LONDON),
+            ind.series_for(total_id, ind.region),
             model.config.as_at,
             ind.missing("pct_change_12m"),
         )

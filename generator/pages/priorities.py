@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import charts
-from ..indicators import LONDON
 from . import Model
 
 DIRECTION = {
@@ -28,8 +27,9 @@ def build(r, model: Model) -> None:
         defs = model.definitions[model.definitions.priority_id == p.priority_id]
         indicators = []
         if model.crime_included:
+            ind = model.indicators
             for d in defs.itertuples():
-                s = model.indicators.series_for(d.indicator_id, LONDON)
+                s = ind.series_for(d.indicator_id, ind.region)
                 if s.empty:  # no category of this indicator is in the imported file
                     continue
                 c = charts.trend(
@@ -39,15 +39,13 @@ def build(r, model: Model) -> None:
                     s,
                     charts.colour_for(d.indicator_id, keys),
                     model.config.as_at.months,
-                    model.indicators.value(LONDON, d.indicator_id, "quarter"),
-                    model.indicators.value(LONDON, d.indicator_id, "quarter_last_year"),
+                    ind.value(ind.region, d.indicator_id, "quarter"),
+                    ind.value(ind.region, d.indicator_id, "quarter_last_year"),
                     r.context["crime_source"],
                 )
                 if d.note:
                     c.notes.append(d.note)
-                indicators.append(
-                    {"d": d, "chart": c, "pct": model.indicators.value(LONDON, d.indicator_id, "pct_change_12m")}
-                )
+                indicators.append({"d": d, "chart": c, "pct": ind.value(ind.region, d.indicator_id, "pct_change_12m")})
         ms = milestones[milestones.priority_id == p.priority_id].copy()
         ms["status"] = [status.loc[m, "status"] for m in ms.milestone_id]
         r.page(
