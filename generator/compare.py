@@ -199,16 +199,16 @@ def compare(previous: Previous | None, catalog: Catalog) -> Changes | None:
     return ch
 
 
-def atom_feed(entries: list[dict], site_url: str, updated: str) -> bytes:
+def atom_feed(entries: list[dict], site_url: str, updated: str, site_name: str, feed_id: str) -> bytes:
     """An Atom feed of quarterly releases, newest first; ids are stable across quarters."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    ElementTree.SubElement(feed, f"{{{ATOM}}}title").text = "London Policing Transparency: quarterly releases"
-    ElementTree.SubElement(feed, f"{{{ATOM}}}id").text = "urn:london-policing-transparency:releases"
+    ElementTree.SubElement(feed, f"{{{ATOM}}}title").text = f"{site_name}: quarterly releases"
+    ElementTree.SubElement(feed, f"{{{ATOM}}}id").text = f"{feed_id}:releases"
     ElementTree.SubElement(feed, f"{{{ATOM}}}updated").text = updated
     ElementTree.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=site_url + "feed.xml")
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
-    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = "London Policing Transparency"
+    ElementTree.SubElement(author, f"{{{ATOM}}}name").text = site_name
     for e in sorted(entries, key=lambda x: x["updated"] or "", reverse=True):
         entry = ElementTree.SubElement(feed, f"{{{ATOM}}}entry")
         ElementTree.SubElement(entry, f"{{{ATOM}}}id").text = e["id"]

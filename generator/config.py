@@ -154,6 +154,22 @@ SETTINGS = (
         option=False,
     ),
     Setting(
+        "site",
+        {
+            "name": "London Policing Transparency",
+            "feed_id": "urn:london-policing-transparency",
+            "force": "Metropolitan Police Service",
+            "data_from": "the Mayor's Office for Policing and Crime, the Metropolitan Police and the London Datastore",
+            "licence": "Open Government Licence v3.0",
+            "licence_id": "OGL-UK-3.0",
+            "licence_url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        },
+        "who the site is and whose data it shows: its name, the id of its feed, the force whose crime files it "
+        "imports, whose information it contains, and the licence of that data (a second force changes this table)",
+        "table",
+        option=False,
+    ),
+    Setting(
         "datasets",
         {
             "plan": "police-and-crime-plan-2017-21",
@@ -191,6 +207,7 @@ class Config:
     source_date_epoch: str
     crime_source: str
     crime_source_page: str
+    site: dict[str, str]
     datasets: dict[str, str]
     previous: Path | None = None  # the previous quarter's built site, for "What changed"
     archive: bool = False  # built for the archive of quarters: Material's quarter selector reads mike's versions

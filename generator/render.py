@@ -115,16 +115,13 @@ def environment(cache: Path | None = None) -> Environment:
     return env
 
 
-LICENCE = "Open Government Licence v3.0"
-
-
 def chart_metadata(chart: Chart, context: dict, folder: str) -> dict:
     """What a chart's CSV needs to be reused: title, source, period, units, definitions, licence and a citation
     (plain, BibTeX and RIS) that names the licence once and the date the site was built as the access date."""
     page = f"{context['site_url']}{folder}"
     permalink = f"{page}#figure-{chart.chart_id}"
     date = context["build_date"]
-    note = f"Data: {chart.period}. Source: {chart.source}. {LICENCE}."
+    note = f"Data: {chart.period}. Source: {chart.source}. {context['licence']}."
     return {
         "title": chart.title,
         "source": chart.source,
@@ -132,7 +129,7 @@ def chart_metadata(chart: Chart, context: dict, folder: str) -> dict:
         "unit": chart.unit,
         "definitions": chart.notes,
         "summary": chart.summary,
-        "licence": LICENCE,
+        "licence": context["licence"],
         "page": page,
         "permalink": permalink,
         "csv": f"{page}{chart.chart_id}.csv",

@@ -41,13 +41,13 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # what the build left out, and why
 
 
-def crime_source(catalog) -> str:
-    """The edition actually imported, as a citation."""
+def crime_source(catalog, force: str) -> str:
+    """The edition actually imported, as a citation of the force that published it."""
     if not catalog.has("crime"):
         return ""
     src = catalog.role("crime").descriptor["sources"][0]
     edition = f" ({src['edition']})" if src.get("edition") else ""
-    return f"Metropolitan Police Service, {src['title']}{edition}"  # the licence is named once, by the citation
+    return f"{force}, {src['title']}{edition}"  # the licence is named once, by the citation
 
 
 def clocks(model: Model, q) -> dict:
@@ -83,12 +83,14 @@ def context(config: Config, model: Model) -> dict:
         "crime_included": model.crime_included,
         "coverage": month_range(*model.indicators.coverage) if model.crime_included else "",
         "documents_dated": f"source documents dated {dates[0][:7]} to {dates[-1][:7]}",
-        "crime_source": crime_source(model.catalog),
+        "crime_source": crime_source(model.catalog, config.site["force"]),
         "crime_edition": model.catalog.role("crime").descriptor["sources"][0].get("edition", "")
         if model.crime_included
         else "",
         "site_url": config.site_url.rstrip("/") + "/" if config.site_url else "/",  # else pages cite their path
-        "site_name": "London Policing Transparency",
+        "site_name": config.site["name"],
+        "feed_id": config.site["feed_id"],
+        "licence": config.site["licence"],
         "build_date": time.strftime("%Y-%m-%d", time.gmtime(int(model.epoch))),
         "cite": model.cite_row,
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
@@ -237,6 +239,8 @@ def run_mkdocs(
     cfg.extra["quarter"] = quarter_label
     cfg.extra["feedback_url"] = config.feedback_url.strip() if web_url(config.feedback_url) else ""
     cfg.extra["crime_source_page"] = config.crime_source_page
+    cfg["site_name"] = config.site["name"]
+    cfg.extra["site"] = config.site  # the footer's licence and whose information the site holds
     mkdocs_build(cfg)
 
 

@@ -23,12 +23,14 @@ def build(r, model: Model) -> None:
         summary = "The first quarter published on this site."
     r.page("changes.md", "changes.md.j2", ch=ch, summary=summary)
     this = {
-        "id": f"urn:london-policing-transparency:quarter:{q.slug}",
+        "id": f"{r.context['feed_id']}:quarter:{q.slug}",
         "title": f"{q.label} published",
         "updated": updated,
         "link": r.context["site_url"] + "changes/",
         "summary": summary,
     }
     earlier = [e for e in (model.previous.feed_entries if model.previous else []) if e["id"] != this["id"]]
-    r.site.files["feed.xml"] = atom_feed(earlier + [this], r.context["site_url"], updated)
+    r.site.files["feed.xml"] = atom_feed(
+        earlier + [this], r.context["site_url"], updated, r.context["site_name"], r.context["feed_id"]
+    )
     r.site.files["quarter.txt"] = f"{q.label}\n".encode()
