@@ -152,44 +152,15 @@ def compare(previous: Previous | None, catalog: Catalog) -> Changes | None:
             if res["name"] not in old_res:
                 schema.append({"package": name, "resource": res["name"], "change": "table added"})
                 continue
-            old_fields = {f["name"]: f.get("type", "string") for f in old_res[res["name"]]["schema"]["fields"]}
-            new_fields = {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
-            for f in new_fields.keys() - old_fields.keys():
-                schema.append({"package": name, "resource": res["name"], "change": f"field {f} added"})
-            for f in old_fields.keys() - new_fields.keys():
-                schema.append({"package": name, "resource": res["name"], "change": f"field {f} removed"})
-            for f in new_fields.keys() & old_fields.keys():
-                if new_fields[f] != old_fields[f]:
-                    schema.append(
-                        {
-                            "package": name,
-                            "resource": res["name"],
-                            "change": f"field {f} type {old_fields[f]} -> {new_fields[f]}",
-                        }
-                    )
+            schema += field_changes(name, res, old_res[res["name"]])
             old = previous.tables.get((name, res["name"]))
             key = res["schema"].get("primaryKey") or []
             if old is None or not key or any(k not in old.columns for k in key):
                 continue
-            new = text_frame(pkg, res["name"])
-            old_i, new_i = old.set_index(key), new.set_index(key)
-            added = new_i.index.difference(old_i.index)
-            removed = old_i.index.difference(new_i.index)
-            rows.append({"package": name, "resource": res["name"], "added": len(added), "removed": len(removed)})
-            common = new_i.index.intersection(old_i.index)
-            for f in sorted((new_fields.keys() & old_fields.keys()) - set(key)):
-                a, b = old_i.loc[common, f], new_i.loc[common, f]
-                for k in common[(a != b).to_numpy()]:
-                    revisions.append(
-                        {
-                            "package": name,
-                            "resource": res["name"],
-                            "key": " / ".join(k) if isinstance(k, tuple) else str(k),
-                            "field": f,
-                            "old_value": old_i.at[k, f],
-                            "new_value": new_i.at[k, f],
-                        }
-                    )
+            both = sorted((field_types(res).keys() & field_types(old_res[res["name"]]).keys()) - set(key))
+            added, removed, revised = row_changes(name, res["name"], old, text_frame(pkg, res["name"]), key, both)
+            rows.append({"package": name, "resource": res["name"], "added": added, "removed": removed})
+            revisions += revised
         for r in old_res:
             if r not in {x["name"] for x in pkg.descriptor["resources"]}:
                 schema.append({"package": name, "resource": r, "change": "table removed"})
@@ -197,6 +168,41 @@ def compare(previous: Previous | None, catalog: Catalog) -> Changes | None:
     ch.rows = pd.DataFrame(rows, columns=["package", "resource", "added", "removed"])
     ch.revisions = pd.DataFrame(revisions, columns=["package", "resource", "key", "field", "old_value", "new_value"])
     return ch
+
+
+def field_types(res: dict) -> dict[str, str]:
+    return {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+
+
+def field_changes(package: str, res: dict, old_res: dict) -> list[dict]:
+    """Fields added, removed or given another type in one table since the previous quarter."""
+    old, new = field_types(old_res), field_types(res)
+    changes = [f"field {f} added" for f in new.keys() - old.keys()]
+    changes += [f"field {f} removed" for f in old.keys() - new.keys()]
+    changes += [f"field {f} type {old[f]} -> {new[f]}" for f in new.keys() & old.keys() if new[f] != old[f]]
+    return [{"package": package, "resource": res["name"], "change": c} for c in changes]
+
+
+def row_changes(package: str, resource: str, old: pd.DataFrame, new: pd.DataFrame, key: list[str], fields: list[str]):
+    """Rows added and removed by primary key, and every value of ``fields`` revised in a row both quarters have."""
+    old_i, new_i = old.set_index(key), new.set_index(key)
+    common = new_i.index.intersection(old_i.index)
+    revisions = []
+    for f in fields:
+        a, b = old_i.loc[common, f], new_i.loc[common, f]
+        for k in common[(a != b).to_numpy()]:
+            revisions.append(
+                {
+                    "package": package,
+                    "resource": resource,
+                    "key": " / ".join(k) if isinstance(k, tuple) else str(k),
+                    "field": f,
+                    "old_value": old_i.at[k, f],
+                    "new_value": new_i.at[k, f],
+                }
+            )
+    added = len(new_i.index.difference(old_i.index))
+    return added, len(old_i.index.difference(new_i.index)), revisions
 
 
 def atom_feed(entries: list[dict], site_url: str, updated: str, site_name: str, feed_id: str) -> bytes:

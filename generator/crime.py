@@ -156,44 +156,21 @@ def parse_layout(header: list[str], label: str, defs: Definitions, last_month: s
     problems: list[DataError] = []
     future: list[str] = []
     for i, name in enumerate(header):
-        role = defs.columns.get(key(name))
-        m = MONTH_RE.match(name.strip())
-        if role:
-            if role in columns:
-                problems.append(
-                    DataError(
-                        f"a second {role} column (the first is '{header[columns[role]]}')",
-                        path=label,
-                        row=1,
-                        field=name,
-                    )
+        kind, value = header_column(name, defs, last_month)
+        if kind == "role" and value in columns:
+            problems.append(
+                DataError(
+                    f"a second {value} column (the first is '{header[columns[value]]}')", path=label, row=1, field=name
                 )
-            columns[role] = i
-        elif m and 1 <= int(m.group(2)) <= 12 and f"{m.group(1)}-{m.group(2)}" > last_month:
+            )
+        if kind == "role":
+            columns[value] = i
+        elif kind == "future":
             future.append(name)
-        elif m and 1 <= int(m.group(2)) <= 12 and FIRST_YEAR <= int(m.group(1)):
-            months.append((i, f"{m.group(1)}-{m.group(2)}"))
-        elif m:
-            problems.append(
-                DataError(
-                    f"month '{name}' is before {FIRST_YEAR} or not a month of the year",
-                    path=label,
-                    row=1,
-                    field=name,
-                )
-            )
+        elif kind == "month":
+            months.append((i, value))
         else:
-            problems.append(
-                DataError(
-                    f"column '{name}' is neither a known label column nor a month (YYYYMM); if it is a label "
-                    "column, add "
-                    f"a row to {DEFINITIONS}/column-aliases.csv: {csv_row(name, 'ROLE', '')} with ROLE one of "
-                    f"{', '.join(ROLES)}",
-                    path=label,
-                    row=1,
-                    field=name,
-                )
-            )
+            problems.append(DataError(value, path=label, row=1, field=name))
     if future:
         problems.append(
             DataError(
@@ -225,18 +202,42 @@ def parse_layout(header: list[str], label: str, defs: Definitions, last_month: s
         seen[m] = header[i]
     raise_all(problems, f"{label}: the header has {len(problems)} problems")
     months.sort(key=lambda im: im[1])
-    present = {month_index(m) for _, m in months}
-    first, last = month_index(months[0][1]), month_index(months[-1][1])
+    check_no_gaps([m for _, m in months], label)
+    return Layout(columns, months)
+
+
+def header_column(name: str, defs: Definitions, last_month: str) -> tuple[str, str]:
+    """What one header cell is: ("role", its role), ("month", YYYY-MM), ("future", YYYY-MM) for a month not yet
+    over, or ("problem", what is wrong with it)."""
+    role = defs.columns.get(key(name))
+    if role:
+        return "role", role
+    m = MONTH_RE.match(name.strip())
+    if not m:
+        return "problem", (
+            f"column '{name}' is neither a known label column nor a month (YYYYMM); if it is a label column, add "
+            f"a row to {DEFINITIONS}/column-aliases.csv: {csv_row(name, 'ROLE', '')} with ROLE one of "
+            f"{', '.join(ROLES)}"
+        )
+    month = f"{m.group(1)}-{m.group(2)}"
+    if not 1 <= int(m.group(2)) <= 12 or (int(m.group(1)) < FIRST_YEAR and month <= last_month):
+        return "problem", f"month '{name}' is before {FIRST_YEAR} or not a month of the year"
+    return ("future" if month > last_month else "month"), month
+
+
+def check_no_gaps(months: list[str], label: str) -> None:
+    """Windows are calendar months: every month between a file's first and last must be there."""
+    present = {month_index(m) for m in months}
+    first, last = month_index(months[0]), month_index(months[-1])
     gaps = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1) if i not in present]
     if gaps:
         raise DataError(
-            f"{len(gaps)} month(s) missing between {months[0][1]} and {months[-1][1]}: "
+            f"{len(gaps)} month(s) missing between {months[0]} and {months[-1]}: "
             f"{', '.join(gaps[:12])}{' ...' if len(gaps) > 12 else ''}; windows are calendar months, so a "
             "file with a gap cannot be used",
             path=label,
             row=1,
         )
-    return Layout(columns, months)
 
 
 @dataclass

@@ -326,19 +326,9 @@ def check_cells(csv_path: Path, res: dict, package: str, text: str, schema_field
     if not schema_fields:
         raise DataError("resource has no schema fields", package=package, resource=name, field="schema")
     if header != schema_fields:
-        missing = [f for f in schema_fields if f not in header]
-        extra = [f for f in header if f not in schema_fields]
-        detail = []
-        if missing:
-            detail.append("missing " + listed(missing))
-        if extra:
-            detail.append("unexpected " + listed(extra))
-        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-            detail.append("the file looks separated by semicolons or tabs; save it with commas")
-        if not detail:
-            detail.append("columns out of order")
         raise DataError(
-            f"header does not match the schema ({'; '.join(detail)}); expected: {listed(schema_fields, ',')}",
+            f"header does not match the schema ({header_difference(header, schema_fields)}); "
+            f"expected: {listed(schema_fields, ',')}",
             path=csv_path,
             package=package,
             resource=name,
@@ -351,47 +341,49 @@ def check_cells(csv_path: Path, res: dict, package: str, text: str, schema_field
     lines = text.split("\n")
     spans_lines = quoted and any(line.count('"') % 2 for line in lines)
     plain = text.isascii() and max(map(len, lines)) <= MAX_FIELD_CHARS and not spans_lines
+    where = {"path": csv_path, "package": package, "resource": name}
     try:
         if plain and quoted:
             collections.deque(reader, maxlen=0)  # parsed, strictly, at the csv module's speed
-        elif plain:
-            pass  # without quotes (and NULs, refused above) no line can be malformed CSV
-        else:
+        elif not plain:  # (plain, without quotes and NULs, refused above, no line can be malformed CSV)
             for row in reader:
-                for i in numeric:
-                    odd_digits = (
-                        i < len(row) and not row[i].isascii() and any(c.isdigit() and not c.isascii() for c in row[i])
-                    )
-                    if odd_digits and len(problems) < MAX_REPORTED:
-                        problems.append(
-                            DataError(
-                                f"value {row[i][:40]!r} has digits that are not 0-9 (full-width or another script); "
-                                "write numbers with 0-9",
-                                path=csv_path,
-                                package=package,
-                                resource=name,
-                                row=reader.line_num,
-                                field=header[i],
-                            )
-                        )
-                for i, cell in enumerate(row):
-                    if len(cell) > MAX_FIELD_CHARS:
-                        raise DataError(
-                            f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
-                            path=csv_path,
-                            package=package,
-                            resource=name,
-                            row=reader.line_num,
-                            field=header[i] if i < len(header) else None,
-                        )
+                check_row(row, header, numeric, reader.line_num, where, problems)
     except csv.Error as exc:
-        raise DataError(
-            f"malformed CSV ({exc}); check the quotes on this line",
-            path=csv_path,
-            package=package,
-            resource=name,
-            row=reader.line_num,
-        ) from None
+        raise DataError(f"malformed CSV ({exc}); check the quotes on this line", row=reader.line_num, **where) from None
+
+
+def header_difference(header: list[str], schema_fields: list[str]) -> str:
+    """How a CSV's header differs from its schema's fields, in words."""
+    missing = [f for f in schema_fields if f not in header]
+    extra = [f for f in header if f not in schema_fields]
+    detail = (["missing " + listed(missing)] if missing else []) + (["unexpected " + listed(extra)] if extra else [])
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        detail.append("the file looks separated by semicolons or tabs; save it with commas")
+    return "; ".join(detail or ["columns out of order"])
+
+
+def check_row(row: list[str], header: list[str], numeric: set[int], line: int, where: dict, problems: list) -> None:
+    """One row's cells: numbers written with digits 0-9 (collected), and no cell over the length limit (stops)."""
+    for i in numeric:
+        odd_digits = i < len(row) and not row[i].isascii() and any(c.isdigit() and not c.isascii() for c in row[i])
+        if odd_digits and len(problems) < MAX_REPORTED:
+            problems.append(
+                DataError(
+                    f"value {row[i][:40]!r} has digits that are not 0-9 (full-width or another script); "
+                    "write numbers with 0-9",
+                    row=line,
+                    field=header[i],
+                    **where,
+                )
+            )
+    for i, cell in enumerate(row):
+        if len(cell) > MAX_FIELD_CHARS:
+            raise DataError(
+                f"field is {len(cell):,} characters; the limit is {MAX_FIELD_CHARS:,}",
+                row=line,
+                field=header[i] if i < len(header) else None,
+                **where,
+            )
 
 
 def listed(names: list[str], sep: str = ", ", most: int = 12) -> str:
