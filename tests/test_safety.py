@@ -16,8 +16,8 @@ import zipfile
 import pytest
 from conftest import CLI, REPO, ROLES, run_cli, tree_digest
 
-from generator import crime
 from generator.compare import read_previous
+from generator.crime import sources as crime_sources
 from generator.errors import DataError
 from generator.packages import load_catalog
 
@@ -136,12 +136,12 @@ class Truncated(Dripping):
 
 @pytest.mark.parametrize("handler, message", [(Dripping, "took longer than"), (Truncated, "truncated")])
 def test_downloads_have_a_deadline_and_a_length_check(tmp_path, monkeypatch, handler, message):
-    monkeypatch.setattr(crime, "DOWNLOAD_DEADLINE", 2)
+    monkeypatch.setattr(crime_sources, "DOWNLOAD_DEADLINE", 2)
     server = Server(handler)
     try:
         start = time.monotonic()
         with pytest.raises(DataError) as err:
-            crime.download(server.url, tmp_path / "download.csv")
+            crime_sources.download(server.url, tmp_path / "download.csv")
         assert message in err.value.message and time.monotonic() - start < 10
     finally:
         server.close()
