@@ -67,7 +67,7 @@ test: $(BIN)/.installed /usr/bin/chromium $(AXE)
 # The fast loop for development: no whole-site builds, no browser (about a minute).
 test-fast: $(BIN)/.installed
 	$(BIN)/ruff check .
-	SHARED_DATA=$(SHARED_DATA) $(BIN)/pytest -q -m "not build and not browser"
+	SHARED_DATA=$(SHARED_DATA) $(BIN)/pytest -q -m "not build and not browser and not slow"
 
 benchmark: $(BIN)/.installed
 	SHARED_DATA=$(SHARED_DATA) $(BIN)/python benchmarks/run.py

@@ -64,6 +64,7 @@ def test_real_file_imports_every_row_and_flags_non_boroughs(imported):
     assert source[row.month.replace("-", "")] == row["count"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EDITIONS))
 def test_every_shared_edition_imports_every_count(tmp_path, catalog, name):
     path = SHARED / name

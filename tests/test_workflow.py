@@ -197,6 +197,7 @@ def test_ward_data_that_end_before_the_quarter_are_said_on_every_borough_page(tm
     assert not (tmp_path / "site" / "wards").exists()
 
 
+@pytest.mark.slow
 def test_a_renamed_package_is_followed_by_every_command_through_its_role(tmp_path):
     """Rename the definitions package and map its role in pyproject.toml: import and build both follow."""
     project = tmp_path / "project"
