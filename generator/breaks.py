@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .config import Quarter
 from .crime import key
-from .formats import month_name, number
-from .indicators import shift_month
+from .formats import number
 from .packages import Catalog
+from .periods import Quarter, month_name, shift_month
 
 MIN_MONTHLY = 10  # London's median offences a month before a category counts as having fallen to nothing
 MIN_ZERO_MONTHS = 6  # months at nothing, to the end of the file

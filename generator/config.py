@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import tomllib
@@ -10,79 +9,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DataError, printable
+from .periods import LAST_YEAR, Quarter
 
-QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # quarters any of these files could hold
 MAX_EPOCH = 4_102_444_800  # 2100-01-01: a date the site states is within the quarters it can report
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    """A financial-year quarter: 2017Q1 is April-June 2017 (2017/18 Q1)."""
-
-    year: int
-    q: int
-
-    @classmethod
-    def parse(cls, text: str) -> Quarter:
-        m = QUARTER_RE.match(str(text).strip())
-        if not m:
-            raise DataError(f"reporting quarter '{text}' is not of the form YYYYQn (e.g. 2017Q1 for April-June 2017)")
-        if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
-            raise DataError(f"reporting quarter '{text}' is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-        return cls(int(m.group(1)), int(m.group(2)))
-
-    @classmethod
-    def containing(cls, month: str) -> Quarter:
-        """The quarter a month (YYYY-MM) falls in: January-March belong to the financial year before."""
-        y, m = map(int, month.split("-"))
-        return cls(y, (m - 4) // 3 + 1) if m >= 4 else cls(y - 1, 4)
-
-    @property
-    def months(self) -> list[str]:
-        """The three months of the quarter as YYYY-MM."""
-        first = 4 + 3 * (self.q - 1)
-        out = []
-        for i in range(3):
-            m = first + i
-            y = self.year + (m - 1) // 12
-            out.append(f"{y:04d}-{(m - 1) % 12 + 1:02d}")
-        return out
-
-    @property
-    def previous(self) -> Quarter:
-        return Quarter(self.year, self.q - 1) if self.q > 1 else Quarter(self.year - 1, 4)
-
-    @property
-    def end_month(self) -> str:
-        return self.months[-1]
-
-    @property
-    def span(self) -> str:
-        """'April-June 2017': the calendar months, for every comparison to name its periods."""
-        first, last = (datetime.date(int(m[:4]), int(m[5:]), 1) for m in (self.months[0], self.months[-1]))
-        return f"{first:%B}-{last:%B %Y}"
-
-    @property
-    def twelve_months(self) -> str:
-        """'July 2016-June 2017': the 12 months to the end of the quarter."""
-        last = datetime.date(self.year + (self.q == 4), (self.q * 3 + 3 - 1) % 12 + 1, 1)
-        first = datetime.date(last.year - (last.month < 12), last.month % 12 + 1, 1)
-        return f"{first:%B %Y}-{last:%B %Y}"
-
-    def year_earlier(self) -> Quarter:
-        return Quarter(self.year - 1, self.q)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.q}"
-
-    @property
-    def slug(self) -> str:
-        return f"{self.year}-{(self.year + 1) % 100:02d}-q{self.q}"
-
-    def __str__(self) -> str:
-        return f"{self.year}Q{self.q}"
 
 
 def parse_as_at(text: str) -> Quarter | str:

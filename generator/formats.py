@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import math
 import re
 
 import numpy as np
 import pandas as pd
+
+from .periods import month_name
 
 
 def number(value, digits: int = 0, signed: bool = False, suffix: str = "") -> str:
@@ -25,16 +26,6 @@ def fmt_int(v) -> str:
 
 def fmt_pct(v, signed: bool = True) -> str:
     return number(v, 1, signed, "%")
-
-
-def month_name(month: str) -> str:
-    """'2017-06' -> 'June 2017'."""
-    y, m = map(int, month.split("-"))
-    return datetime.date(y, m, 1).strftime("%B %Y")
-
-
-def month_range(first: str, last: str) -> str:
-    return f"{month_name(first)} to {month_name(last)}"
 
 
 def left_out_note(counts: dict[str, int], typical: int | None, share: float | None) -> str:

@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from . import areas
-from .config import Quarter
 from .errors import DataError
-from .formats import month_name
 from .packages import Catalog
+from .periods import Quarter, month_name, shift_month, window
 
 BOROUGHS = "X-BOROUGHS"  # the boroughs alone: the base of London's rates and of each borough's share
 
@@ -38,16 +37,6 @@ MONTHS_NEEDED = {
     "share_of_london": 12,
     "non_borough_12m": 12,
 }
-
-
-def shift_month(month: str, by: int) -> str:
-    y, m = map(int, month.split("-"))
-    idx = y * 12 + (m - 1) + by
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
-
-
-def window(end: str, months: int) -> list[str]:
-    return [shift_month(end, -i) for i in range(months - 1, -1, -1)]
 
 
 @dataclass

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .config import Quarter
 from .errors import DataError
 from .indicators import Indicators
 from .packages import Catalog
+from .periods import Quarter
 
 # Open data are revised after publication (late-recorded and reclassified crimes), and MOPAC's
 # figures were extracted in mid-2017; a few per cent of drift is expected, beyond that is a finding.

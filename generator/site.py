@@ -20,11 +20,12 @@ import pandas as pd
 from . import areas, breaks, checks, compare, generated, indicators, outputs, reconcile, wards
 from .config import Config
 from .forked import Forked, can_fork, shared_counter
-from .formats import left_out_note, month_name, month_range
+from .formats import left_out_note
 from .generated import Site
 from .packages import load_catalog, web_url
 from .pages import Model
 from .pages.registry import PAGE_TYPES, PAGE_TYPES_BY_NAME
+from .periods import month_name, month_range
 from .render import Renderer
 
 SITE_STAGING, GENERATED_STAGING = ".site-", ".generated-"  # temporary folders beside site/ and build/generated

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .config import Quarter
-from .formats import month_range
-from .indicators import pct, shift_month, slugify, window_sum
+from .indicators import pct, slugify, window_sum
 from .packages import Catalog
+from .periods import Quarter, month_range, shift_month
 
 TOTAL = "total"  # every category counted in total notifiable offences
 TOTAL_TITLE = "All offences"  # its name in tables and CSVs, for wards and boroughs alike

@@ -9,9 +9,9 @@ import re
 import pytest
 from conftest import EDITIONS, POPULATION_FILE, REPO, ROLES, SHARED, config_for, run_cli
 
-from generator.config import Quarter
 from generator.crime import import_crime
 from generator.errors import DataError
+from generator.periods import Quarter
 from generator.site import build
 
 pytestmark = pytest.mark.build

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from generator.config import Quarter
 from generator.errors import DataError
 from generator.indicators import (
     BOROUGHS,
@@ -15,9 +14,9 @@ from generator.indicators import (
     population_year,
     quarter_stats,
     resolve_quarter,
-    shift_month,
     wide_counts,
 )
+from generator.periods import Quarter, shift_month
 from generator.reconcile import (
     LOCAL_TOLERANCE_POINTS,
     RECONCILE_TOLERANCE_PCT,

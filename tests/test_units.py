@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from generator import compare, generated, lock, tilemap, zips
-from generator.config import Quarter, load_config
+from generator.config import load_config
 from generator.errors import DataError, EnvironmentProblem
 from generator.formats import csv_bytes, is_formula
+from generator.periods import Quarter
 
 
 def test_a_zip_is_byte_identical_each_time_and_reads_back_with_utf8_names():

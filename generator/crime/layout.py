@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DataError, raise_all
-from ..formats import month_name
+from ..periods import month_at, month_index, month_name
 from .labels import DEFINITIONS, REQUIRED_ROLES, ROLES, Definitions, csv_row, key
 
 MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
@@ -18,11 +18,6 @@ MAX_COLUMNS = 1000  # checked on the header, before any row is parsed
 class Layout:
     columns: dict[str, int]  # role -> column index
     months: list[tuple[int, str]]  # (column index, YYYY-MM), in calendar order
-
-
-def month_index(month: str) -> int:
-    y, m = map(int, month.split("-"))
-    return y * 12 + m - 1
 
 
 def parse_layout(header: list[str], label: str, defs: Definitions, last_month: str) -> Layout:
@@ -108,7 +103,7 @@ def check_no_gaps(months: list[str], label: str) -> None:
     """Windows are calendar months: every month between a file's first and last must be there."""
     present = {month_index(m) for m in months}
     first, last = month_index(months[0]), month_index(months[-1])
-    gaps = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, last + 1) if i not in present]
+    gaps = [month_at(i) for i in range(first, last + 1) if i not in present]
     if gaps:
         raise DataError(
             f"{len(gaps)} month(s) missing between {months[0]} and {months[-1]}: "

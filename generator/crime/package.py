@@ -10,8 +10,9 @@ from pathlib import Path
 
 from .. import outputs
 from ..errors import DataError
-from ..formats import csv_bytes, left_out_note, month_name
+from ..formats import csv_bytes, left_out_note
 from ..packages import Catalog, load_catalog
+from ..periods import month_name
 from .labels import Definitions
 from .population import read_population
 from .rows import INCOMPLETE_SHARE, tidy

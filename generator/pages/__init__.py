@@ -10,10 +10,11 @@ import pandas as pd
 from .. import areas
 from ..breaks import across
 from ..compare import Changes, Previous
-from ..config import Config, Quarter
+from ..config import Config
 from ..formats import number
 from ..indicators import Indicators, crime_types
 from ..packages import Catalog
+from ..periods import Quarter
 from ..wards import Wards
 
 

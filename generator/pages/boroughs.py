@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
-from ..formats import csv_bytes, month_name, number
+from ..formats import csv_bytes, number
 from ..indicators import peer_code
+from ..periods import month_name
 from ..wards import TOTAL_TITLE
 from . import Model, shown
 from .now import crime_now, last_months, multiples

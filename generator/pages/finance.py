@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from .. import charts
-from ..config import Quarter
-from ..formats import month_name
+from ..periods import Quarter, month_name
 from . import Model
 
 BRIDGE = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
-from ..formats import csv_bytes, month_name
+from ..formats import csv_bytes
+from ..periods import month_name
 from . import Model
 
 STATUSES = ["delivered", "on track", "some delays", "not stated"]

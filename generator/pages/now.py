@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..config import Quarter
-from ..formats import month_name, number
+from ..formats import number
+from ..periods import Quarter, month_name
 
 MOVERS = 3  # rises and falls listed
 MIN_OFFENCES = 20  # a group smaller than this over the previous 12 months moves by large percentages on chance

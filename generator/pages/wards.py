@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts, maps
-from ..formats import csv_bytes, month_name, month_range
+from ..formats import csv_bytes
+from ..periods import month_name, month_range
 from ..wards import TOTAL, TOTAL_TITLE, rank_text
 from . import Model, shown
 from .now import crime_now, small_trends
