@@ -170,119 +170,39 @@ def crime_type_chart(model: Model, b, table: pd.DataFrame, source: str):
 def build(r, model: Model) -> None:
     lcpf = model.frame("boroughs", "lcpf-allocations").set_index("borough_code")
     lcpf_rank = lcpf["allocation"].rank(ascending=False, method="min")
-    keys = model.definitions["indicator_id"].tolist()
-    defs = {d["indicator_id"]: d for d in model.definitions.to_dict("records")}
-    every_page = model.definitions[model.definitions.every_borough_page].indicator_id.tolist()
     local = dict(list(model.local.groupby("borough_code", sort=False)))
     lpm = {m["priority_id"]: m for m in model.frame("definitions", "local-priority-map").to_dict("records")}
-    q_months = model.config.as_at.months
     # Definition notes, the same on every borough page: by crime type's page name and by indicator.
     notes_of = {t.slug: model.break_notes(t.type_id) for t in model.crime_types.itertuples()}
-    indicator_notes = {i: model.break_notes(i) for i in keys}
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
-        charts_out, rows, type_rows, type_chart, ward_list, now, type_notes = [], [], [], None, [], None, []
-        ward_groups, ward_crimes, multiples_out = [], [], []
-        area_map = None
+        crime = {
+            "type_rows": [],
+            "notes": [],
+            "now": None,
+            "ward_list": [],
+            "ward_groups": [],
+            "area_map": None,
+            "multiples": [],
+            "ward_crimes": [],
+            "type_chart": None,
+            "rows": [],
+            "charts": [],
+        }
         if model.crime_included:
-            ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
-            ids += [i for i in every_page if i not in ids]
-            rows = indicator_rows(model, b.code, ids, defs)
-            q = model.config.as_at
-            table = pd.DataFrame(rows).assign(
-                area=b.name,
-                twelve_months=q.twelve_months,
-                previous_twelve_months=q.year_earlier().twelve_months,
-                quarter=q.span,
-                quarter_a_year_earlier=q.year_earlier().span,
-                population=model.indicators.population_note(),
-                rank_by=model.indicators.rank_by,
-            )
-            r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(
-                table, counts=("rolling_12m", "change_12m", "rank")
-            )
-            for row in rows:
-                row["cells"] = indicator_cells(model, row)
-            types = crime_type_table(model, b.code, b.peer_group)
-            r.site.files[f"boroughs/{b.slug}/crime-types.csv"] = csv_bytes(
-                types.assign(
-                    area=b.name,
-                    peer_group=b.peer_group_title,
-                    twelve_months=q.twelve_months,
-                    population=model.indicators.population_note(),
-                ),
-                counts=("rolling_12m", "rank"),
-            )
-            type_rows = [
-                dict(row, cells=crime_type_cells(model, row), noted=bool(notes_of.get(row["slug"])))
-                for row in types.to_dict("records")
-            ]
-            type_notes = list(dict.fromkeys(n for row in type_rows for n in notes_of.get(row["slug"], [])))
-            total_id, ind = model.total_indicator, model.indicators
-            total, change, rank = (ind.value(b.code, total_id, m) for m in ("rolling_12m", "change_12m", "rank"))
-            now = crime_now(
-                b.name,
-                total,
-                None if total is None or change is None else total - change,
-                model.rank_sentence(rank, len(model.boroughs), "boroughs"),
-                types[types.kind == "group"],
-                ind.series_for(total_id, b.code),
-                q,
-                ind.missing("pct_change_12m"),
-            )
-            type_chart = crime_type_chart(model, b, types, r.context["crime_source"])
-            multiples_out, trends = multiples(model, b.code, b.name, q)
-            if total_id is not None:  # the total beside its groups, named as on ward pages, for the compare page
-                months, counts = last_months(ind.series_for(total_id, b.code), q)
-                total_of = dict(zip(months, counts, strict=True))
-                trends[TOTAL_TITLE] = [int(total_of.get(m, 0)) for m in trends.month]
-            r.site.files[f"boroughs/{b.slug}/trends.csv"] = csv_bytes(trends.assign(area=b.name))
-            ward_list, ward_csv = borough_wards(model, b.code)
-            if ward_csv is not None:
-                r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
-            area_map = ward_map(model, b.code, f"The wards of {b.name}: all offences, {q.twelve_months}")
-            ward_groups, ward_crimes, ward_crime_csv = borough_wards_by_crime(model, b.code)
-            if ward_crime_csv is not None:
-                r.site.files[f"boroughs/{b.slug}/wards-by-crime.csv"] = ward_crime_csv
-            ind = model.indicators
-            for i in ids:
-                s = ind.series_for(i, b.code)
-                if s.empty:  # no category of this indicator is in the imported file
-                    continue
-                charts_out.append(
-                    charts.trend(
-                        f"{b.slug}-{i}",
-                        defs[i]["title"],
-                        b.name,
-                        s,
-                        charts.colour_for(i, keys),
-                        q_months,
-                        ind.value(b.code, i, "quarter"),
-                        ind.value(b.code, i, "quarter_last_year"),
-                        r.context["crime_source"],
-                    )
-                )
-                charts_out[-1].notes += indicator_notes[i]
+            crime |= indicator_section(r, model, b, prios)
+            crime |= type_section(r, model, b, notes_of)
+            crime |= trend_section(r, model, b)
+            crime |= ward_section(r, model, b)
         r.page(
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
             search_boost=model.search_boost("borough"),
-            type_rows=type_rows,
-            notes=type_notes,
-            now=now,
-            ward_list=ward_list,
-            ward_groups=ward_groups,
-            area_map=area_map,
-            multiples=multiples_out,
             area_name=b.name,
             trends_csv="trends.csv",
             to_month=month_name(model.config.as_at.end_month),
-            ward_crimes=ward_crimes,
-            type_chart=type_chart,
             b=b,
             prios=prios,
-            rows=rows,
-            charts=charts_out,
             population_note=model.indicators.population_note() if model.crime_included else "",
             rank_note=("1 = highest rate" if model.indicators.rank_by == "rate" else "1 = most offences")
             if model.crime_included
@@ -290,6 +210,7 @@ def build(r, model: Model) -> None:
             lcpf=lcpf.loc[b.code],
             lcpf_rank=int(lcpf_rank[b.code]),
             bcu_cite=model.cite(b.bcu_source_doc, b.bcu_source_line) if b.bcu_source_doc else "",
+            **crime,
         )
     r.page(
         "boroughs/index.md",
@@ -297,3 +218,111 @@ def build(r, model: Model) -> None:
         boroughs=model.boroughs.sort_values("name").to_dict("records"),
         lcpf=lcpf["allocation"].to_dict(),
     )
+
+
+def indicator_section(r, model: Model, b, prios: list[dict]) -> dict:
+    """The borough's indicators (its local priorities, then those on every borough page): the table, its CSV and a
+    trend chart each."""
+    keys = model.definitions["indicator_id"].tolist()
+    defs = {d["indicator_id"]: d for d in model.definitions.to_dict("records")}
+    every_page = model.definitions[model.definitions.every_borough_page].indicator_id.tolist()
+    ids = list(dict.fromkeys(p["indicator_id"] for p in prios if p["indicator_id"]))
+    ids += [i for i in every_page if i not in ids]
+    rows = indicator_rows(model, b.code, ids, defs)
+    q, ind = model.config.as_at, model.indicators
+    table = pd.DataFrame(rows).assign(
+        area=b.name,
+        twelve_months=q.twelve_months,
+        previous_twelve_months=q.year_earlier().twelve_months,
+        quarter=q.span,
+        quarter_a_year_earlier=q.year_earlier().span,
+        population=ind.population_note(),
+        rank_by=ind.rank_by,
+    )
+    r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(table, counts=("rolling_12m", "change_12m", "rank"))
+    for row in rows:
+        row["cells"] = indicator_cells(model, row)
+    out = []
+    for i in ids:
+        s = ind.series_for(i, b.code)
+        if s.empty:  # no category of this indicator is in the imported file
+            continue
+        out.append(
+            charts.trend(
+                f"{b.slug}-{i}",
+                defs[i]["title"],
+                b.name,
+                s,
+                charts.colour_for(i, keys),
+                q.months,
+                ind.value(b.code, i, "quarter"),
+                ind.value(b.code, i, "quarter_last_year"),
+                r.context["crime_source"],
+            )
+        )
+        out[-1].notes += model.break_notes(i)
+    return {"rows": rows, "charts": out}
+
+
+def type_section(r, model: Model, b, notes_of: dict[str, list[str]]) -> dict:
+    """Every crime type in the borough beside its peers and London (table, CSV, chart), and the crime-now lead."""
+    q, ind = model.config.as_at, model.indicators
+    types = crime_type_table(model, b.code, b.peer_group)
+    r.site.files[f"boroughs/{b.slug}/crime-types.csv"] = csv_bytes(
+        types.assign(
+            area=b.name, peer_group=b.peer_group_title, twelve_months=q.twelve_months, population=ind.population_note()
+        ),
+        counts=("rolling_12m", "rank"),
+    )
+    type_rows = [
+        dict(row, cells=crime_type_cells(model, row), noted=bool(notes_of.get(row["slug"])))
+        for row in types.to_dict("records")
+    ]
+    total_id = model.total_indicator
+    total, change, rank = (ind.value(b.code, total_id, m) for m in ("rolling_12m", "change_12m", "rank"))
+    now = crime_now(
+        b.name,
+        total,
+        None if total is None or change is None else total - change,
+        model.rank_sentence(rank, len(model.boroughs), "boroughs"),
+        types[types.kind == "group"],
+        ind.series_for(total_id, b.code),
+        q,
+        ind.missing("pct_change_12m"),
+    )
+    return {
+        "type_rows": type_rows,
+        "notes": list(dict.fromkeys(n for row in type_rows for n in notes_of.get(row["slug"], []))),
+        "now": now,
+        "type_chart": crime_type_chart(model, b, types, r.context["crime_source"]),
+    }
+
+
+def trend_section(r, model: Model, b) -> dict:
+    """Every crime group month by month (small multiples) and trends.csv, with the total beside the groups, named as
+    on ward pages, for the compare page."""
+    q, total_id = model.config.as_at, model.total_indicator
+    out, trends = multiples(model, b.code, b.name, q)
+    if total_id is not None:
+        months, counts = last_months(model.indicators.series_for(total_id, b.code), q)
+        total_of = dict(zip(months, counts, strict=True))
+        trends[TOTAL_TITLE] = [int(total_of.get(m, 0)) for m in trends.month]
+    r.site.files[f"boroughs/{b.slug}/trends.csv"] = csv_bytes(trends.assign(area=b.name))
+    return {"multiples": out}
+
+
+def ward_section(r, model: Model, b) -> dict:
+    """The borough's wards: the list, the map and every ward by crime group, each with its CSV."""
+    ward_list, ward_csv = borough_wards(model, b.code)
+    if ward_csv is not None:
+        r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
+    ward_groups, ward_crimes, ward_crime_csv = borough_wards_by_crime(model, b.code)
+    if ward_crime_csv is not None:
+        r.site.files[f"boroughs/{b.slug}/wards-by-crime.csv"] = ward_crime_csv
+    title = f"The wards of {b.name}: all offences, {model.config.as_at.twelve_months}"
+    return {
+        "ward_list": ward_list,
+        "area_map": ward_map(model, b.code, title),
+        "ward_groups": ward_groups,
+        "ward_crimes": ward_crimes,
+    }

@@ -90,20 +90,7 @@ def build(r, model: Model) -> None:
             for t in type_ids
             if t in slugs
         }
-        chart = None
-        if s is not None and len(s):
-            total = mine[mine.type_id == TOTAL].iloc[0] if (mine.type_id == TOTAL).any() else None
-            chart = charts.trend(
-                f"ward-{ward.slug}",
-                TOTAL_TITLE,
-                ward.ward_name,
-                s,
-                charts.PALETTE[0],
-                q.months,
-                None if total is None else total.quarter,
-                None if total is None else total.quarter_last_year,
-                source,
-            )
+        chart = ward_trend(ward, mine, s, q, source) if len(s) else None
         tot = mine[mine.type_id == TOTAL]
         now = crime_now(
             ward.ward_name,
@@ -115,18 +102,7 @@ def build(r, model: Model) -> None:
             q,
             model.indicators.missing("pct_change_12m"),
         )
-        parent = parent_of.get(ward.ward_code)
-        place = None
-        if parent in shapes.index and ward.ward_code in shapes.index:
-            borough = areas["name"].get(parent, shapes.loc[parent, "name"])
-            place = maps.place(
-                f"place-{ward.ward_code}",
-                f"Where {ward.ward_name} lies in {borough}",
-                shapes.loc[parent],
-                shapes.loc[ward.ward_code],
-                f"boroughs/{slug_of[parent]}/" if parent in slug_of else None,
-                f"{ward.ward_name}, within the outline of {borough}",
-            )
+        place = ward_place(ward, parent_of.get(ward.ward_code), shapes, areas, slug_of)
         r.page(
             f"{folder}.md",
             "ward.md.j2",
@@ -146,6 +122,42 @@ def build(r, model: Model) -> None:
             to_month=month_name(q.end_month),
             ward_coverage=month_range(*w.coverage),
         )
+    ward_list(r, w, stats, areas)
+
+
+def ward_trend(ward, mine: pd.DataFrame, series: pd.DataFrame, q, source: str):
+    """All offences in the ward month by month, its quarter against the same quarter a year before."""
+    total = mine[mine.type_id == TOTAL].iloc[0] if (mine.type_id == TOTAL).any() else None
+    return charts.trend(
+        f"ward-{ward.slug}",
+        TOTAL_TITLE,
+        ward.ward_name,
+        series,
+        charts.PALETTE[0],
+        q.months,
+        None if total is None else total.quarter,
+        None if total is None else total.quarter_last_year,
+        source,
+    )
+
+
+def ward_place(ward, parent: str | None, shapes: pd.DataFrame, areas: pd.DataFrame, slug_of: dict) -> dict | None:
+    """The map of where the ward lies in its borough (found by geometry), or None without boundaries for both."""
+    if parent not in shapes.index or ward.ward_code not in shapes.index:
+        return None
+    borough = areas["name"].get(parent, shapes.loc[parent, "name"])
+    return maps.place(
+        f"place-{ward.ward_code}",
+        f"Where {ward.ward_name} lies in {borough}",
+        shapes.loc[parent],
+        shapes.loc[ward.ward_code],
+        f"boroughs/{slug_of[parent]}/" if parent in slug_of else None,
+        f"{ward.ward_name}, within the outline of {borough}",
+    )
+
+
+def ward_list(r, w, stats: pd.DataFrame, areas: pd.DataFrame) -> None:
+    """/wards/: every ward under its borough, with its offences."""
     listing = w.wards.merge(stats[stats.type_id == TOTAL], on=["ward_code", "area_code"], how="left")
     listing["area_name"] = listing.area_code.map(areas["name"])
     r.page(
