@@ -78,11 +78,7 @@ def ward_ranking(model: Model, type_id: str) -> tuple[list[dict], bytes]:
 def build(r, model: Model) -> None:
     if not model.crime_included:
         return
-    ind, q = model.indicators, model.config.as_at
-    types = model.crime_types
-    by_rate = ind.rank_by == "rate"
-    measure, unit = ("rate_per_1000", "Offences per 1,000 residents") if by_rate else ("rolling_12m", "Offences")
-    london = r.context["london"]
+    ind, types = model.indicators, model.crime_types
     by_name = model.boroughs.sort_values("name")
     rate_notes = [(b.name, b.rate_note) for b in model.boroughs.itertuples() if b.rate_note]
     if model.shapes is not None:
@@ -92,69 +88,7 @@ def build(r, model: Model) -> None:
         r.site.files[f"crimes/{t.slug}/boroughs.csv"] = csv_bytes(
             table.drop(columns="slug"), counts=("rolling_12m", "rank")
         )
-        ranked = table.dropna(subset=[measure]).sort_values(measure, ascending=False)
-        charts_out = []
-        if len(ranked):
-            top, bottom = ranked.iloc[0], ranked.iloc[-1]
-            digits = 1 if by_rate else 0
-            summary = (
-                f"{t.title}, {q.twelve_months}: {top.borough} has the highest "
-                f"{'rate' if by_rate else 'number of offences'} ({shown(model, top[measure], measure, digits)}) "
-                f"and {bottom.borough} the lowest ({shown(model, bottom[measure], measure, digits)})."
-            )
-            charts_out.append(
-                charts.bars(
-                    f"crime-{t.slug}-boroughs",
-                    f"{t.title}: {unit.lower()} by borough, {q.twelve_months}",
-                    ranked.borough.tolist(),
-                    {unit: ranked[measure].tolist()},
-                    unit,
-                    summary,
-                    r.context["crime_source"],
-                    q.twelve_months,
-                    horizontal=True,
-                )
-            )
-        s = ind.series_for(t.type_id, ind.region)
-        if not s.empty:
-            charts_out.append(
-                charts.trend(
-                    f"crime-{t.slug}-london",
-                    t.title,
-                    london,
-                    s,
-                    charts.PALETTE[0],
-                    q.months,
-                    ind.value(ind.region, t.type_id, "quarter"),
-                    ind.value(ind.region, t.type_id, "quarter_last_year"),
-                    r.context["crime_source"],
-                )
-            )
-        area_map = None
-        if model.shapes is not None:  # every crime page draws the same boroughs: their shapes are one shared file
-            area_map = maps.choropleth(
-                f"crime-{t.slug}",
-                f"{t.title}: {unit.lower()}, {q.twelve_months}",
-                model.shapes[model.shapes.level == "borough"],
-                dict(zip(table.code, table[measure], strict=True)),
-                {b.code: f"boroughs/{b.slug}/" for b in model.boroughs.itertuples()},
-                1 if by_rate else 0,
-                shared=BOROUGH_SHAPES,
-            )
-        rows = [
-            {
-                "b": x,
-                "cells": [
-                    shown(model, x.rolling_12m, "rolling_12m"),
-                    shown(model, x.pct_change_12m, "pct_change_12m", 1, True, "%"),
-                    shown(model, x.pct_change_quarter, "pct_change_quarter", 1, True, "%"),
-                    shown(model, x.rate_per_1000, "rate_per_1000", 1),
-                    shown(model, x.rank, "rank"),
-                ],
-            }
-            for x in table.itertuples()
-        ]
-        related = types[(types.group == t.group) & (types.type_id != t.type_id)].to_dict("records")
+        charts_out = crime_charts(r, model, t, table)
         top_wards, wards_ranked = [], 0
         if model.wards is not None and t.kind == "group":
             ranked, data = ward_ranking(model, t.type_id)
@@ -167,14 +101,14 @@ def build(r, model: Model) -> None:
             f"crimes/{t.slug}.md",
             "crime.md.j2",
             t=t,
-            rows=rows,
+            rows=[{"b": x, "cells": borough_cells(model, x)} for x in table.itertuples()],
             notes=notes,
             top_wards=top_wards,
             wards_ranked=wards_ranked,
             charts=charts_out,
-            area_map=area_map,
+            area_map=crime_map(model, t, table),
             rate_notes=rate_notes,
-            related=related,
+            related=types[(types.group == t.group) & (types.type_id != t.type_id)].to_dict("records"),
             london_cells=[
                 shown(model, ind.value(ind.region, t.type_id, m), m, d, sg, sf)
                 for m, d, sg, sf in (
@@ -185,8 +119,93 @@ def build(r, model: Model) -> None:
                 )
             ],
             population_note=ind.population_note(),
-            by_rate=by_rate,
+            by_rate=ind.rank_by == "rate",
         )
+    crime_list(r, model)
+
+
+def ranking_measure(model: Model) -> tuple[str, str]:
+    """What boroughs are ranked and mapped by: their rate with a population, else their offences."""
+    if model.indicators.rank_by == "rate":
+        return "rate_per_1000", "Offences per 1,000 residents"
+    return "rolling_12m", "Offences"
+
+
+def borough_cells(model: Model, x) -> list[str]:
+    return [
+        shown(model, x.rolling_12m, "rolling_12m"),
+        shown(model, x.pct_change_12m, "pct_change_12m", 1, True, "%"),
+        shown(model, x.pct_change_quarter, "pct_change_quarter", 1, True, "%"),
+        shown(model, x.rate_per_1000, "rate_per_1000", 1),
+        shown(model, x.rank, "rank"),
+    ]
+
+
+def crime_charts(r, model: Model, t, table: pd.DataFrame) -> list:
+    """The boroughs ranked on the crime (bars), then London's monthly trend."""
+    ind, q = model.indicators, model.config.as_at
+    measure, unit = ranking_measure(model)
+    by_rate = ind.rank_by == "rate"
+    ranked = table.dropna(subset=[measure]).sort_values(measure, ascending=False)
+    out = []
+    if len(ranked):
+        top, bottom = ranked.iloc[0], ranked.iloc[-1]
+        digits = 1 if by_rate else 0
+        summary = (
+            f"{t.title}, {q.twelve_months}: {top.borough} has the highest "
+            f"{'rate' if by_rate else 'number of offences'} ({shown(model, top[measure], measure, digits)}) "
+            f"and {bottom.borough} the lowest ({shown(model, bottom[measure], measure, digits)})."
+        )
+        out.append(
+            charts.bars(
+                f"crime-{t.slug}-boroughs",
+                f"{t.title}: {unit.lower()} by borough, {q.twelve_months}",
+                ranked.borough.tolist(),
+                {unit: ranked[measure].tolist()},
+                unit,
+                summary,
+                r.context["crime_source"],
+                q.twelve_months,
+                horizontal=True,
+            )
+        )
+    s = ind.series_for(t.type_id, ind.region)
+    if not s.empty:
+        out.append(
+            charts.trend(
+                f"crime-{t.slug}-london",
+                t.title,
+                r.context["london"],
+                s,
+                charts.PALETTE[0],
+                q.months,
+                ind.value(ind.region, t.type_id, "quarter"),
+                ind.value(ind.region, t.type_id, "quarter_last_year"),
+                r.context["crime_source"],
+            )
+        )
+    return out
+
+
+def crime_map(model: Model, t, table: pd.DataFrame) -> dict | None:
+    """The boroughs coloured by the crime; every crime page draws the same boroughs, so their shapes are one file."""
+    if model.shapes is None:
+        return None
+    measure, unit = ranking_measure(model)
+    return maps.choropleth(
+        f"crime-{t.slug}",
+        f"{t.title}: {unit.lower()}, {model.config.as_at.twelve_months}",
+        model.shapes[model.shapes.level == "borough"],
+        dict(zip(table.code, table[measure], strict=True)),
+        {b.code: f"boroughs/{b.slug}/" for b in model.boroughs.itertuples()},
+        1 if model.indicators.rank_by == "rate" else 0,
+        shared=BOROUGH_SHAPES,
+    )
+
+
+def crime_list(r, model: Model) -> None:
+    """/crimes/: every crime group with its categories, London's offences and change."""
+    ind, types = model.indicators, model.crime_types
     groups = []
     for g in types[types.kind == "group"].itertuples():
         members = types[(types.group == g.slug) & (types.kind == "category")]
