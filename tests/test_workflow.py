@@ -141,6 +141,9 @@ def test_the_workflow_publishes_the_latest_quarter_of_two_editions_with_wards(tm
     for rel in git_files():
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / rel, project / rel)
+    # The suite's virtualenv is installed already: make must not reinstall this copy into it, which would point
+    # the shared editable install at a temporary folder. An old pyproject.toml keeps make's install stamp current.
+    os.utime(project / "pyproject.toml", (0, 0))
     wf = yaml.safe_load(WORKFLOW.read_text())
     lines = [line for s in wf["jobs"]["rebuild"]["steps"] for line in s.get("run", "").splitlines() if line.strip()]
     steps = [line for line in lines if line != "make test"]  # the suite this test is part of
@@ -166,6 +169,10 @@ def test_the_workflow_publishes_the_latest_quarter_of_two_editions_with_wards(tm
                 line.replace("PUSH=1 ", ""), shell=True, cwd=project, env=env | urls, capture_output=True, text=True
             )
             assert out.returncode == 0, f"{line}: {out.stderr[-3000:]}"
+    installed = subprocess.run(
+        [sys.executable, "-c", "import generator; print(generator.__file__)"], cwd="/", capture_output=True, text=True
+    )
+    assert installed.stdout.startswith(str(REPO)), installed.stdout  # the suite's install was left as it was
     versions = json.loads(run("git", "show", "gh-pages:versions.json").stdout)
     assert [v["version"] for v in versions] == ["2025-26-q4", "2024-25-q1"]
     assert versions[0]["aliases"] == ["latest"]

@@ -23,16 +23,45 @@ BRIDGE = [
 def build(r, model: Model) -> None:
     f = model.catalog.role("finance").frames
     rev, tot = f["revenue"], f["revenue-reported-totals"].set_index("line_item")
-    # Source and period from the rows themselves: a new year's package names its own.
+    # Source, period, page references and every figure in a sentence come from the rows themselves: a new year's
+    # package, or another quarter's, names its own.
     doc = model.doc(rev.source_doc.iloc[0])
     src = f"{doc['publisher']}, {doc['title']}"
     fy, q = rev.financial_year.iloc[0], int(rev.quarter.iloc[0])
     period = f"{fy}, position at the end of Q{q} ({month_name(Quarter(int(fy[:4]), q).end_month)})"
     net = tot.loc["TOTAL NET EXPENDITURE"]
-    by_line = rev.set_index("line_item")["variance_full_year"]
-    steps = [(label, round(float(by_line[lines].sum()), 1)) for label, lines in BRIDGE]
+    vir = f["virements"]
+    lines = list(dict.fromkeys(vir.budget_line))
+    matrix = vir.pivot_table(
+        index=["block", "movement"], columns="budget_line", values="amount", aggfunc="sum", sort=False
+    ).reindex(columns=lines)
+    r.page(
+        "finance.md",
+        "finance.md.j2",
+        finance_source=model.cite(rev.source_doc.iloc[0]),
+        c_rev=revenue_chart(rev, net, src, period),
+        c_bridge=bridge_chart(rev, net, src, period),
+        c_bg=business_group_chart(f["business-groups"], src, period),
+        c_cap=capital_chart(f["capital"], src, period),
+        c_res=reserves_chart(f["reserves"], src),
+        c_sv=savings_chart(f["savings"], f["savings-reported-totals"].iloc[0], src, period),
+        revenue=rev.to_dict("records"),
+        totals=f["revenue-reported-totals"].to_dict("records"),
+        net=net,
+        matrix=matrix,
+        vlines=lines,
+        reprofiles=f["capital-reprofiles"].to_dict("records"),
+    )
+
+
+def cited(src: str, rows) -> str:
+    """The document, then the table the rows were read from, with its page (their source_ref)."""
+    return f"{src}: " + "; ".join(dict.fromkeys(rows.source_ref))
+
+
+def revenue_chart(rev, net, src: str, period: str):
     spend = rev[rev.line_group != "funding"]
-    c_rev = charts.bars(
+    return charts.bars(
         "revenue-budget-forecast",
         "Revenue: full-year budget and forecast by line (£m)",
         spend.line_item.tolist(),
@@ -40,11 +69,23 @@ def build(r, model: Model) -> None:
         "£ million",
         f"The MPS and MOPAC forecast a full-year net spend of £{net.forecast_full_year:,.1f}m against a budget of "
         f"£{net.budget_full_year:,.1f}m, an underspend of £{-net.variance_full_year:.1f}m.",
-        src + ", revenue table (p.35)",
+        cited(src, rev),
         period,
         horizontal=True,
     )
-    c_bridge = charts.waterfall(
+
+
+def bridge_chart(rev, net, src: str, period: str):
+    """From budget to forecast in the steps of BRIDGE; the sentence names the two largest under- and the largest
+    overspend among them."""
+    by_line = rev.set_index("line_item")["variance_full_year"]
+    steps = [(label, round(float(by_line[lines].sum()), 1)) for label, lines in BRIDGE]
+    under = sorted((v, label) for label, v in steps if v < 0)[:2]
+    over = sorted(((v, label) for label, v in steps if v > 0), reverse=True)[:1]
+    said = [f"{label.lower()} (£{-v:.1f}m under)" for v, label in under] + [
+        f"{label.lower()} (£{v:.1f}m over)" for v, label in over
+    ]
+    c = charts.waterfall(
         "revenue-variance-bridge",
         "From budget to forecast: where the variance comes from (£m)",
         "Net budget",
@@ -53,16 +94,18 @@ def build(r, model: Model) -> None:
         "Net forecast",
         float(net.forecast_full_year),
         "£ million",
-        f"Police staff pay (£{-steps[1][1]:.1f}m under) and officer pay (£{-steps[0][1]:.1f}m under) outweigh "
-        f"overtime (£{steps[3][1]:.1f}m over).",
-        src + ", revenue table (p.35)",
+        f"The largest steps: {', '.join(said[:-1])} and {said[-1]}." if len(said) > 1 else "No step moves.",
+        cited(src, rev),
         period,
     )
-    c_bridge.notes.append(
+    c.notes.append(
         "The vertical axis does not start at zero. The steps add up to the printed variance within rounding: see "
         "the data quality page."
     )
-    bg = f["business-groups"]
+    return c
+
+
+def business_group_chart(bg, src: str, period: str):
     groups = list(dict.fromkeys(bg.business_group))
     series = {
         ct.replace("-", " ").capitalize(): [
@@ -73,20 +116,24 @@ def build(r, model: Model) -> None:
         ]
         for ct in bg.cost_type.unique()
     }
-    c_bg = charts.bars(
+    low, high = bg.loc[bg.variance_full_year.idxmin()], bg.loc[bg.variance_full_year.idxmax()]
+    name = lambda row: f"{row.business_group} {row.cost_type.replace('-', ' ')}"
+    return charts.bars(
         "business-group-variance",
         "Full-year variance by business group (£m)",
         groups,
         series,
         "£ million",
-        "Centrally held officer pay is the largest underspend (£24.5m) and Specialist Operations overtime the "
-        "largest overspend (£12.2m).",
-        src + ", business group tables (pp.36-37)",
+        f"{name(low)} is the largest underspend (£{-low.variance_full_year:.1f}m) and {name(high)} the largest "
+        f"overspend (£{high.variance_full_year:.1f}m).",
+        cited(src, bg),
         period,
         horizontal=True,
     )
-    cap = f["capital"]
-    c_cap = charts.bars(
+
+
+def capital_chart(cap, src: str, period: str):
+    return charts.bars(
         "capital-by-programme",
         "Capital: budget and forecast by programme (£m)",
         [f"{p} ({d})" for p, d in zip(cap.programme, cap.directorate, strict=False)],
@@ -97,17 +144,24 @@ def build(r, model: Model) -> None:
         },
         "£ million",
         f"The capital programme of £{cap.budget_full_year.sum():,.1f}m is forecast to spend "
-        f"£{cap.forecast_full_year.sum():,.1f}m; £{cap.actual_ytd.sum():,.1f}m was spent in Q1.",
-        src + ", capital table (p.38)",
+        f"£{cap.forecast_full_year.sum():,.1f}m; £{cap.actual_ytd.sum():,.1f}m was spent in "
+        f"Q{int(cap.quarter.iloc[0])}.",
+        cited(src, cap),
         period,
         horizontal=True,
     )
-    res = f["reserves"]
+
+
+def reserves_chart(res, src: str):
+    """Reserves by year, each year's bar actual, forecast or planned as its row's status says."""
     labels = [
         f"{y} ({s.lower().replace('forecasted', 'forecast')})"
         for y, s in zip(res.financial_year, res.status, strict=False)
     ]
-    c_res = charts.bars(
+    years = res.financial_year.tolist()
+    actual = res[res.status == "Actual"].financial_year.tolist()
+    forecast = res[res.status == "Forecasted"]
+    c = charts.bars(
         "reserves",
         "Reserves at year end: general and earmarked (£m)",
         labels,
@@ -116,57 +170,39 @@ def build(r, model: Model) -> None:
             "Earmarked reserves": res.earmarked_reserves.tolist(),
         },
         "£ million",
-        f"Reserves fall from £{res.closing_balance.iloc[0]:,.1f}m at the end of {res.financial_year.iloc[0]} to a "
-        f"forecast £{res[res.status == 'Forecasted'].closing_balance.iloc[0]:,.1f}m at the end of 2017/18, and are "
-        f"planned at £{res.closing_balance.iloc[-1]:,.1f}m in {res.financial_year.iloc[-1]}.",
-        src + ", reserves table (p.40)",
-        "2014/15 to 2020/21: actual to 2016/17, forecast for 2017/18, planned after",
+        f"Reserves fall from £{res.closing_balance.iloc[0]:,.1f}m at the end of {years[0]} to a "
+        f"forecast £{forecast.closing_balance.iloc[0]:,.1f}m at the end of {forecast.financial_year.iloc[0]}, and "
+        f"are planned at £{res.closing_balance.iloc[-1]:,.1f}m in {years[-1]}.",
+        cited(src, res),
+        f"{years[0]} to {years[-1]}: actual to {actual[-1]}, forecast for {', '.join(forecast.financial_year)}, "
+        "planned after",
     )
     patterns = ["" if s == "Actual" else ("/" if s == "Forecasted" else ".") for s in res.status]
-    for t in c_res.figure["data"]:
+    for t in c.figure["data"]:
         t["marker"]["pattern"] = {"shape": patterns}
-    c_res.figure["layout"]["barmode"] = "stack"
-    c_res.notes.append("Hatched bars are forecast; dotted bars are planned.")
-    sv = f["savings"]
-    # The summary quotes the printed total; where the rows add up differently, it says so.
-    sv_total = f["savings-reported-totals"].iloc[0]
+    c.figure["layout"]["barmode"] = "stack"
+    c.notes.append("Hatched bars are forecast; dotted bars are planned.")
+    return c
+
+
+def savings_chart(sv, sv_total, src: str, period: str):
+    """Planned against forecast savings; the summary quotes the printed total and says where the rows add up
+    differently."""
     rows_total = -sv.forecast_saving.sum()
     differs = (
         ""
         if round(rows_total, 1) == -sv_total.forecast_saving
         else (f" (the rows add up to £{rows_total:.1f}m: see the data quality page)")
     )
-    c_sv = charts.bars(
+    return charts.bars(
         "savings",
-        "Savings 2017/18: planned and forecast (£m; negative = saving)",
+        f"Savings {sv.financial_year.iloc[0]}: planned and forecast (£m; negative = saving)",
         sv.savings_category.tolist(),
         {"Planned": sv.planned_saving.tolist(), "Forecast": sv.forecast_saving.tolist()},
         "£ million",
         f"Of £{-sv_total.planned_saving:.1f}m of planned savings, £{-sv_total.forecast_saving:.1f}m is "
         f"forecast to be delivered this year, as printed{differs}.",
-        src + ", savings table (p.38)",
+        cited(src, sv),
         period,
         horizontal=True,
-    )
-    vir = f["virements"]
-    lines = list(dict.fromkeys(vir.budget_line))
-    matrix = vir.pivot_table(
-        index=["block", "movement"], columns="budget_line", values="amount", aggfunc="sum", sort=False
-    ).reindex(columns=lines)
-    r.page(
-        "finance.md",
-        "finance.md.j2",
-        finance_source=model.cite(rev.source_doc.iloc[0]),
-        c_rev=c_rev,
-        c_bridge=c_bridge,
-        c_bg=c_bg,
-        c_cap=c_cap,
-        c_res=c_res,
-        c_sv=c_sv,
-        revenue=rev.to_dict("records"),
-        totals=f["revenue-reported-totals"].to_dict("records"),
-        net=net,
-        matrix=matrix,
-        vlines=lines,
-        reprofiles=f["capital-reprofiles"].to_dict("records"),
     )
