@@ -90,83 +90,40 @@ def write_package(
     if level and found != level:
         raise DataError(f"this is a {found}-level file; a {level}-level file is needed here", path=source)
     level = found
-    provenance = (
-        snap[1]
-        if snap
-        else {
-            "title": f"MPS {level.title()} Level Crime, London Datastore",
-            "path": recorded_url(source) if "://" in source else Path(source).name,
-            "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
-            + (f"; {left_out_note(t.incomplete, t.typical_month, INCOMPLETE_SHARE)}" if t.incomplete else ""),
-            "sha256": hashlib.sha256(raw).hexdigest(),
-        }
-    )
+    provenance = snap[1] if snap else file_provenance(source, raw, t, level)
     out_dir.mkdir()
-    resources = []
-
-    def add(name, frame, title, description, table_schema):
-        (out_dir / f"{name}.csv").write_bytes(csv_bytes(frame))
-        resources.append(
-            {
-                "name": name,
-                "path": f"{name}.csv",
-                "title": title,
-                "description": description,
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "profile": "tabular-data-resource",
-                "schema": table_schema,
-            }
-        )
-
-    add(
-        "recorded-crime",
-        t.crime,
-        f"Recorded crime by {level} and month",
-        "Offences per source row (area, category label) and month, tidied from the Met's wide file. Non-borough "
-        "areas are kept and flagged; they count towards London's total but never towards a borough.",
-        table_schema("recorded-crime"),
-    )
-    add(
-        "edition-labels",
-        t.labels,
-        "Category labels in this edition",
-        "Every (major, minor) label pair of the imported file and the canonical category it counts towards.",
-        table_schema("edition-labels"),
-    )
+    resources = [
+        resource(
+            out_dir,
+            "recorded-crime",
+            t.crime,
+            f"Recorded crime by {level} and month",
+            "Offences per source row (area, category label) and month, tidied from the Met's wide file. Non-borough "
+            "areas are kept and flagged; they count towards London's total but never towards a borough.",
+        ),
+        resource(
+            out_dir,
+            "edition-labels",
+            t.labels,
+            "Category labels in this edition",
+            "Every (major, minor) label pair of the imported file and the canonical category it counts towards.",
+        ),
+    ]
     if level == "ward":
-        add(
-            "wards",
-            t.wards,
-            "Wards in this edition",
-            "Every ward of the file, with the borough it lies in.",
-            table_schema("wards"),
+        resources.append(
+            resource(
+                out_dir,
+                "wards",
+                t.wards,
+                "Wards in this edition",
+                "Every ward of the file, with the borough it lies in.",
+            )
         )
     sources = [provenance]
     if population:
-        pop, unused = read_population(Path(population), defs, population_year)
-        years = sorted(pop.year.unique())
-        add(
-            "population",
-            pop,
-            "Resident population by borough",
-            f"Mid-year resident population estimates ({', '.join(map(str, years))}), for rates per 1,000 residents."
-            + (
-                f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
-                if unused
-                else ""
-            ),
-            table_schema("population"),
-        )
-        sources.append(
-            {
-                "title": "Resident population by borough (ONS mid-year estimates)",
-                "path": Path(population).name,
-                "years": [int(y) for y in years],
-                "sha256": hashlib.sha256(Path(population).read_bytes()).hexdigest(),
-            }
-        )
+        pop_resource, pop_source = population_resource(out_dir, Path(population), defs, population_year)
+        resources.append(pop_resource)
+        sources.append(pop_source)
     descriptor = {
         "name": out_dir.name,
         "title": "Recorded crime in London by borough and month",
@@ -187,3 +144,48 @@ def write_package(
         "resources": resources,
     }
     (out_dir / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+
+
+def file_provenance(source: str, raw: bytes, t, level: str) -> dict:
+    """Where an imported file came from: its address (or name), the months it holds and those left out, its hash."""
+    return {
+        "title": f"MPS {level.title()} Level Crime, London Datastore",
+        "path": recorded_url(source) if "://" in source else Path(source).name,
+        "edition": f"file {Path(source).name}, data {month_name(t.complete[0])} to {month_name(t.complete[1])}"
+        + (f"; {left_out_note(t.incomplete, t.typical_month, INCOMPLETE_SHARE)}" if t.incomplete else ""),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+    }
+
+
+def resource(out_dir: Path, name: str, frame, title: str, description: str) -> dict:
+    """A resource of the package: its CSV written, its Table Schema from schemas/."""
+    (out_dir / f"{name}.csv").write_bytes(csv_bytes(frame))
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "title": title,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "profile": "tabular-data-resource",
+        "schema": table_schema(name),
+    }
+
+
+def population_resource(out_dir: Path, population: Path, defs: Definitions, year: int | None) -> tuple[dict, dict]:
+    """The borough populations as a resource, and their file as a source."""
+    pop, unused = read_population(population, defs, year)
+    years = sorted(pop.year.unique())
+    not_used = f" Areas in the file that are not boroughs the Met polices were not used: {', '.join(unused)}."
+    description = (
+        f"Mid-year resident population estimates ({', '.join(map(str, years))}), for rates per 1,000 residents."
+        + (not_used if unused else "")
+    )
+    source = {
+        "title": "Resident population by borough (ONS mid-year estimates)",
+        "path": population.name,
+        "years": [int(y) for y in years],
+        "sha256": hashlib.sha256(population.read_bytes()).hexdigest(),
+    }
+    return resource(out_dir, "population", pop, "Resident population by borough", description), source
