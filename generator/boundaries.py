@@ -59,8 +59,75 @@ def read(source: Path, level: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The ONS files the package is made from: (level, title, address).
+ONS_SOURCES = (
+    (
+        "ward",
+        "ONS Open Geography Portal, Wards (December 2022) Boundaries UK BSC",
+        "https://geoportal.statistics.gov.uk/datasets/ons::wards-december-2022-boundaries-uk-bsc/about",
+    ),
+    (
+        "borough",
+        "ONS Open Geography Portal, Local Authority Districts (December 2022) Boundaries UK BGC",
+        "https://geoportal.statistics.gov.uk/",
+    ),
+)
+AREAS_SCHEMA = {
+    "fields": [
+        {
+            "name": "area_code",
+            "type": "string",
+            "description": "ONS GSS code.",
+            "constraints": {"required": True},
+        },
+        {"name": "name", "type": "string", "description": "Name as in the ONS source."},
+        {
+            "name": "level",
+            "type": "string",
+            "description": "borough or ward.",
+            "constraints": {"required": True, "enum": ["borough", "ward"]},
+        },
+        {
+            "name": "parent_code",
+            "type": "string",
+            "description": "For a ward, the borough it lies in (by geometry).",
+        },
+        {"name": "x_min", "type": "number", "description": "Bounding box, SVG units."},
+        {"name": "y_min", "type": "number", "description": ""},
+        {"name": "x_max", "type": "number", "description": ""},
+        {"name": "y_max", "type": "number", "description": ""},
+        {"name": "vertices", "type": "integer", "description": "Vertices after simplification."},
+        {
+            "name": "path",
+            "type": "string",
+            "description": "SVG path data.",
+            "constraints": {"required": True, "pattern": "^[MZ0-9. -]+$"},
+        },
+    ],
+    "primaryKey": ["area_code"],
+}
+
+
 def make(source: Path, out: Path) -> None:
-    boroughs, wards = read(source, "borough"), read(source, "ward")
+    table = area_table(read(source, "borough"), read(source, "ward"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "areas.csv").write_bytes(csv_bytes(table))
+    sources = [
+        {
+            "title": title,
+            "path": url,
+            "file": FILES[level],
+            "sha256": hashlib.sha256((source / FILES[level]).read_bytes()).hexdigest(),
+        }
+        for level, title, url in ONS_SOURCES
+    ]
+    (out / "datapackage.json").write_text(
+        json.dumps(descriptor(sources), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def area_table(boroughs: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
+    """Boroughs and wards as rows: simplified SVG paths, bounding boxes, vertex counts and each ward's borough."""
     # The borough a ward lies in, by geometry: the crime file places one ward (Heathrow Villages) in no borough.
     wards["parent_code"] = [
         max(
@@ -71,7 +138,7 @@ def make(source: Path, out: Path) -> None:
     boroughs["parent_code"] = ""
     table = pd.concat([boroughs.assign(level="borough"), wards.assign(level="ward")], ignore_index=True)
     bounds = table.geometry.map(lambda g: g.bounds)
-    table = table.assign(
+    return table.assign(
         path=table.geometry.map(svg_path),
         x_min=[round(b[0], 1) for b in bounds],
         y_min=[round(b[1], 1) for b in bounds],
@@ -79,29 +146,11 @@ def make(source: Path, out: Path) -> None:
         y_max=[round(b[3], 1) for b in bounds],
         vertices=table.geometry.map(lambda g: sum(len(p.exterior.coords) - 1 for p in getattr(g, "geoms", [g]))),
     )[["area_code", "name", "level", "parent_code", "x_min", "y_min", "x_max", "y_max", "vertices", "path"]]
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "areas.csv").write_bytes(csv_bytes(table))
-    sources = [
-        {
-            "title": title,
-            "path": url,
-            "file": FILES[level],
-            "sha256": hashlib.sha256((source / FILES[level]).read_bytes()).hexdigest(),
-        }
-        for level, title, url in (
-            (
-                "ward",
-                "ONS Open Geography Portal, Wards (December 2022) Boundaries UK BSC",
-                "https://geoportal.statistics.gov.uk/datasets/ons::wards-december-2022-boundaries-uk-bsc/about",
-            ),
-            (
-                "borough",
-                "ONS Open Geography Portal, Local Authority Districts (December 2022) Boundaries UK BGC",
-                "https://geoportal.statistics.gov.uk/",
-            ),
-        )
-    ]
-    descriptor = {
+
+
+def descriptor(sources: list[dict]) -> dict:
+    """The package's datapackage.json: its projection and simplification stated, its sources hashed."""
+    return {
         "name": "boundaries",
         "title": "London ward and borough boundaries for maps",
         "description": "The 679 wards of the Met's ward file and the 33 London boroughs (December 2022 ONS "
@@ -133,44 +182,10 @@ def make(source: Path, out: Path) -> None:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "profile": "tabular-data-resource",
-                "schema": {
-                    "fields": [
-                        {
-                            "name": "area_code",
-                            "type": "string",
-                            "description": "ONS GSS code.",
-                            "constraints": {"required": True},
-                        },
-                        {"name": "name", "type": "string", "description": "Name as in the ONS source."},
-                        {
-                            "name": "level",
-                            "type": "string",
-                            "description": "borough or ward.",
-                            "constraints": {"required": True, "enum": ["borough", "ward"]},
-                        },
-                        {
-                            "name": "parent_code",
-                            "type": "string",
-                            "description": "For a ward, the borough it lies in (by geometry).",
-                        },
-                        {"name": "x_min", "type": "number", "description": "Bounding box, SVG units."},
-                        {"name": "y_min", "type": "number", "description": ""},
-                        {"name": "x_max", "type": "number", "description": ""},
-                        {"name": "y_max", "type": "number", "description": ""},
-                        {"name": "vertices", "type": "integer", "description": "Vertices after simplification."},
-                        {
-                            "name": "path",
-                            "type": "string",
-                            "description": "SVG path data.",
-                            "constraints": {"required": True, "pattern": "^[MZ0-9. -]+$"},
-                        },
-                    ],
-                    "primaryKey": ["area_code"],
-                },
+                "schema": AREAS_SCHEMA,
             }
         ],
     }
-    (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -71,19 +71,15 @@ def build(r, model: Model) -> None:
         mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
         mine = pd.concat([mine[mine.type_id == TOTAL], mine[mine.type_id != TOTAL].sort_values("crime_type")])
         folder = f"wards/{ward.slug}"
+        labels = {"ward": ward.ward_name, "area": area["name"]}
         r.site.files[f"{folder}/crime-groups.csv"] = csv_bytes(
-            mine.drop(columns=["crime_slug"]).assign(
-                ward=ward.ward_name, area=area["name"], twelve_months=q.twelve_months, quarter_months=q.span
-            ),
+            mine.drop(columns=["crime_slug"]).assign(**labels, twelve_months=q.twelve_months, quarter_months=q.span),
             counts=WARD_COUNTS,
         )
         start = rows_of[ward.ward_code]
         block = pd.DataFrame(counts[start : start + len(type_ids)].T, columns=trend_columns)
-        r.site.files[f"{folder}/trends.csv"] = csv_bytes(
-            block.assign(ward=ward.ward_name, area=area["name"])
-            .set_axis(range(len(months)))
-            .assign(month=months)[["month", *trend_columns, "ward", "area"]]
-        )
+        trends = block.assign(**labels).set_axis(range(len(months))).assign(month=months)
+        r.site.files[f"{folder}/trends.csv"] = csv_bytes(trends[["month", *trend_columns, "ward", "area"]])
         s = pd.DataFrame({"month": months, "count": block[TOTAL_TITLE].to_numpy()})
         groups = {
             (titles[t], slugs[t]): pd.DataFrame({"month": months, "count": block[titles[t]].to_numpy()})
