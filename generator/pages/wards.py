@@ -113,6 +113,7 @@ def build(r, model: Model) -> None:
             notes=notes,
             trend=chart,
             multiples=small_trends(groups, ward.ward_name, q),
+            multiples_indexed=False,
             area_name=ward.ward_name,
             trends_csv="trends.csv",
             to_month=month_name(q.end_month),

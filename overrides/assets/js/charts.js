@@ -296,6 +296,7 @@
       var table = box.querySelector("table");
       box.removeAttribute("data-stacked");
       var wide = box.scrollWidth > box.clientWidth + 1;
+      if (phone.matches && table && box.classList.contains("stack-on-phone")) labelCells(table);
       if (wide && phone.matches && table) {
         labelCells(table);
         box.setAttribute("data-stacked", "");
