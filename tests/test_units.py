@@ -108,3 +108,18 @@ def test_a_second_build_stops_at_once_naming_the_first(tmp_path: Path):
                 pass
     with lock.exclusive(tmp_path, "build"):  # released when the first finished
         pass
+
+
+def test_the_milestone_summary_covers_every_update_however_many():
+    from generator.pages.milestones import STATUSES, status_summary
+
+    # Test data, not MOPAC's: three updates where the real package has two.
+    reports = pd.DataFrame({"quarter": ["2017/18 Q1", "2017/18 Q4", "2018/19 Q2"]}, index=["a", "b", "c"])
+    counts = {k: [i + 1, 0, 0, i] for i, k in enumerate(reports.index)}
+    assert len(STATUSES) == 4
+    assert status_summary(counts, reports) == (
+        "Of 1 milestones in the 2017/18 Q1 update, 1 are stated as delivered and 0 have no stated status; "
+        "of 3 milestones in the 2017/18 Q4 update, 2 are stated as delivered and 1 have no stated status; "
+        "of 5 milestones in the 2018/19 Q2 update, 3 are stated as delivered and 2 have no stated status."
+    )
+    assert status_summary({}, reports.iloc[0:0]) == "No update reports any milestone."

@@ -28,6 +28,16 @@ def download(ms, pr, reports, titles) -> pd.DataFrame:
     ]  # fmt: skip
 
 
+def status_summary(counts: dict[str, list[int]], reports: pd.DataFrame) -> str:
+    """How many milestones each update reports, delivered and with no stated status, for any number of updates."""
+    said = [
+        f"{sum(c)} milestones in the {reports.loc[k, 'quarter']} update, {c[STATUSES.index('delivered')]} are "
+        f"stated as delivered and {c[STATUSES.index('not stated')]} have no stated status"
+        for k, c in counts.items()
+    ]
+    return f"Of {'; of '.join(said)}." if said else "No update reports any milestone."
+
+
 def build(r, model: Model) -> None:
     ms = model.frame("milestones", "milestones")
     pr = model.frame("milestones", "progress").set_index("milestone_id")
@@ -55,10 +65,7 @@ def build(r, model: Model) -> None:
         STATUSES,
         {reports.loc[k, "quarter"] + " update": v for k, v in counts.items()},
         "Milestones",
-        f"Of {sum(counts[reports.index[0]])} milestones in the Q1 update, {counts[reports.index[0]][0]} are stated "
-        f"as delivered and {counts[reports.index[0]][3]} have no stated status; of {sum(counts[reports.index[1]])} "
-        f"in the Q4 update, {counts[reports.index[1]][0]} are delivered and {counts[reports.index[1]][3]} not "
-        "stated.",
+        status_summary(counts, reports),
         "; ".join(reports.title),
         f"{month_name(str(reports.period_start.min())[:7])} to {month_name(str(reports.period_end.max())[:7])}",
     )

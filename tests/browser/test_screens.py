@@ -36,6 +36,7 @@ PAGES = {
     "methodology": ("main", "methodology/"),
     "wards": ("wards", "wards/"),
     "ward": ("wards", "wards/heathrow-villages/"),
+    "compare": ("wards", "compare/?areas=b:camden,b:westminster,w:west-end&group=Burglary"),
 }
 
 CONTRAST = """() => {
