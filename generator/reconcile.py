@@ -1,7 +1,8 @@
 """Printed figures beside the same figures computed from the open data, for like periods only.
 
-A quarterly report's figures describe its own quarter (the resource's ``x-period``);
-they are compared with the open data for that quarter, whatever quarter the site is built for.
+Each row of a printed table carries the quarter of the report it was printed in (``report_quarter``), so the
+next quarter's report is new rows. The latest quarter's rows are compared with the open data for that quarter,
+whatever quarter the site is built for.
 """
 
 from __future__ import annotations
@@ -20,24 +21,25 @@ LOCAL_TOLERANCE_POINTS = 5.0
 
 
 def printed_quarter(catalog: Catalog, role: str, resource: str) -> Quarter:
-    """The quarter a printed table describes, declared on its resource as x-period."""
+    """The latest quarter a printed table holds rows for (its ``report_quarter`` column)."""
     pkg = catalog.role(role)
-    package = pkg.name
-    period = pkg.resource(resource).get("x-period")
-    if not period:
+    frame = pkg.frames[resource]
+    where = {"path": pkg.path / "datapackage.json", "package": pkg.name, "resource": resource}
+    if "report_quarter" not in frame.columns or frame.empty:
         raise DataError(
-            "a table of printed quarterly figures needs 'x-period' (e.g. \"2017Q1\")",
-            path=pkg.path / "datapackage.json",
-            package=package,
-            resource=resource,
-            field="x-period",
+            "a table of printed quarterly figures needs rows with 'report_quarter' (e.g. \"2017Q1\")",
+            field="report_quarter",
+            **where,
         )
     try:
-        return Quarter.parse(period)
+        return max(Quarter.parse(q) for q in frame.report_quarter.unique())
     except DataError as exc:
-        raise DataError(
-            exc.message, path=pkg.path / "datapackage.json", package=package, resource=resource, field="x-period"
-        ) from None
+        raise DataError(exc.message, field="report_quarter", **where) from None
+
+
+def rows_of(frame: pd.DataFrame, q: Quarter) -> pd.DataFrame:
+    """The rows a report printed for quarter q."""
+    return frame[frame.report_quarter == str(q)]
 
 
 def comparison(q: Quarter) -> str:
@@ -46,7 +48,7 @@ def comparison(q: Quarter) -> str:
 
 def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quarter) -> pd.DataFrame:
     """Each borough's local priorities: MOPAC's printed change beside the open data's, for the same quarter."""
-    lp = catalog.role("boroughs").frames["local-priorities"]
+    lp = rows_of(catalog.role("boroughs").frames["local-priorities"], q)
     lpm = catalog.role("definitions").frames["local-priority-map"].set_index("priority_id")
     covered = ind is not None and ind.covers(q)
     rows = []
@@ -64,9 +66,9 @@ def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quart
                 "indicator_id": m.indicator_id or "",
                 "computable": bool(m.computable),
                 "period": comparison(q),
-                "published_pct": r.pct_change_q1,
+                "published_pct": r.pct_change,
                 "computed_pct": computed,
-                "difference": None if computed is None else round(computed - r.pct_change_q1, 1),
+                "difference": None if computed is None else round(computed - r.pct_change, 1),
                 "confidence": r.confidence,
                 "note": m.note or "",
                 "source_doc": r.source_doc,
@@ -78,7 +80,7 @@ def local_priority_comparison(catalog: Catalog, ind: Indicators | None, q: Quart
 
 def london_reconciliation(catalog: Catalog, ind: Indicators | None, q: Quarter) -> pd.DataFrame:
     """The printed London 12-month table beside the same 12 months computed from the open data."""
-    table = catalog.role("performance").frames["recorded-crime-12-months"]
+    table = rows_of(catalog.role("performance").frames["recorded-crime-12-months"], q)
     defs = catalog.role("definitions").frames["indicators"]
     link = {r.published_category_id: r for r in defs.itertuples() if r.published_category_id}
     rows = []
@@ -89,16 +91,16 @@ def london_reconciliation(catalog: Catalog, ind: Indicators | None, q: Quarter) 
         if ind is not None and ind_id:
             prev = ind.value(ind.region, ind_id, "previous_12m", str(q))
             curr = ind.value(ind.region, ind_id, "rolling_12m", str(q))
-        diff = None if curr is None else (curr - r.offences_jul2016_jun2017) / r.offences_jul2016_jun2017 * 100
+        diff = None if curr is None else (curr - r.offences_12_months) / r.offences_12_months * 100
         rows.append(
             {
                 "category_id": r.category_id,
                 "crime_category": r.crime_category,
                 "indicator_id": ind_id or "",
-                "published_jul2015_jun2016": r.offences_jul2015_jun2016,
-                "computed_jul2015_jun2016": prev,
-                "published_jul2016_jun2017": r.offences_jul2016_jun2017,
-                "computed_jul2016_jun2017": curr,
+                "published_previous_12m": r.offences_previous_12_months,
+                "computed_previous_12m": prev,
+                "published_12m": r.offences_12_months,
+                "computed_12m": curr,
                 "difference_pct": None if diff is None else round(diff, 2),
                 "one_to_one": bool(d.reconciles) if d is not None else False,
                 "within_tolerance": None if diff is None else abs(diff) <= RECONCILE_TOLERANCE_PCT,

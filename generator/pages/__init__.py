@@ -28,7 +28,8 @@ class Model:
     findings: pd.DataFrame
     reconciliation: pd.DataFrame
     local: pd.DataFrame
-    printed: Quarter  # the quarter the printed report figures describe
+    printed: Quarter  # the quarter of the latest printed borough figures (local priorities)
+    printed_london: Quarter  # the quarter of the latest printed London figures (the 12-month table)
     epoch: str = "0"  # SOURCE_DATE_EPOCH of this build
     previous: Previous | None = None  # the previous quarter as published
     changes: Changes | None = None

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .. import tilemap
 from ..formats import csv_bytes
+from ..reconcile import rows_of
 from . import Model, shown
 from .now import crime_now
 
@@ -127,10 +128,10 @@ def headline_csv(model: Model, headline: list[dict]) -> bytes:
 def printed_rows(model: Model, pri: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """MOPAC's printed 12-month figures by Plan priority, each beside the open data's count for the same months
     and why the two may differ."""
-    published = model.frame("performance", "recorded-crime-12-months")
+    published = rows_of(model.frame("performance", "recorded-crime-12-months"), model.printed_london)
     recon = model.reconciliation.set_index("category_id")
     published = published.assign(
-        computed=published.category_id.map(recon["computed_jul2016_jun2017"]),
+        computed=published.category_id.map(recon["computed_12m"]),
         one_to_one=published.category_id.map(recon["one_to_one"]).fillna(False),
         difference_note=published.category_id.map(recon["note"]).fillna(""),
     )

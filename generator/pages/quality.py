@@ -39,6 +39,6 @@ def build(r, model: Model) -> None:
         tol_pct=RECONCILE_TOLERANCE_PCT,
         tol_points=LOCAL_TOLERANCE_POINTS,
         computed_missing=model.crime_included
-        and model.reconciliation.computed_jul2016_jun2017.isna().any()
+        and model.reconciliation.computed_12m.isna().any()
         and not model.indicators.covers(model.printed),
     )
