@@ -453,6 +453,7 @@
     var plot = document.createElement("div");
     plot.className = "compare-trend-plot";
     box.replaceChildren(plot, details);
+    scrollCues();
     loadPlotly().then(function (Plotly) {
       var ink = dark() ? "#e6e6e6" : "#1a1a1a";
       Plotly.newPlot(plot, series.map(function (ys, i) {
