@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import DataError
 
@@ -64,7 +65,7 @@ class Quarter:
         y, m = map(int, month.split("-"))
         return cls(y, (m - 4) // 3 + 1) if m >= 4 else cls(y - 1, 4)
 
-    @property
+    @cached_property  # read for every series of every page: worked out once per quarter
     def months(self) -> list[str]:
         """The three months of the quarter as YYYY-MM."""
         first = f"{self.year:04d}-{4 + 3 * (self.q - 1):02d}"
@@ -74,7 +75,7 @@ class Quarter:
     def previous(self) -> Quarter:
         return Quarter(self.year, self.q - 1) if self.q > 1 else Quarter(self.year - 1, 4)
 
-    @property
+    @cached_property
     def end_month(self) -> str:
         return self.months[-1]
 

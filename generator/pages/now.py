@@ -63,7 +63,8 @@ def movers(groups: pd.DataFrame) -> tuple[list[dict], list[dict]]:
 def last_months(series: pd.DataFrame, q: Quarter) -> tuple[list[str], list[float]]:
     """The last two years of a monthly series to the end of the quarter, as lists (the series is in month order)."""
     months, counts = series["month"].tolist(), series["count"].tolist()
-    end = next((i for i in range(len(months), 0, -1) if months[i - 1] <= q.end_month), 0)
+    last = q.end_month
+    end = next((i for i in range(len(months), 0, -1) if months[i - 1] <= last), 0)
     start = max(0, end - SPARK_MONTHS)
     return months[start:end], [float(c) for c in counts[start:end]]
 
