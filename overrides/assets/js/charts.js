@@ -146,7 +146,8 @@
         var figure = div.closest("figure");
         var source = figure && figure.querySelector(".chart-source");
         Plotly.newPlot(div, fig.data, fig.layout, {
-          responsive: true, displaylogo: false, showLink: false, showSendToCloud: false,
+          // No toolbar on a phone: it has no hover to show it, and its corner is where a wrapped legend goes.
+          responsive: true, displaylogo: false, showLink: false, showSendToCloud: false, displayModeBar: !narrow.matches,
           modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"],
           modeBarButtonsToAdd: [{
             name: "Download as a picture (PNG), with its title and source",
