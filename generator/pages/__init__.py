@@ -126,6 +126,19 @@ class Model:
         return self.cite(get("source_doc"), get("source_line"))
 
 
+def period_columns(model: Model) -> dict[str, str]:
+    """The periods and population a CSV of an area's figures states on every row, so each comparison names both."""
+    q, ind = model.config.as_at, model.indicators
+    return {
+        "twelve_months": q.twelve_months,
+        "previous_twelve_months": q.year_earlier().twelve_months,
+        "quarter": q.span,
+        "quarter_a_year_earlier": q.year_earlier().span,
+        "population": ind.population_note(),
+        "rank_by": ind.rank_by,
+    }
+
+
 def shown(
     model: Model,
     value,

@@ -9,7 +9,7 @@ from ..formats import csv_bytes, number
 from ..indicators import peer_code
 from ..periods import month_name
 from ..wards import TOTAL_TITLE
-from . import Model, shown
+from . import Model, period_columns, shown
 from .now import crime_now, last_months, multiples
 from .wards import borough_wards, borough_wards_by_crime, ward_map
 
@@ -230,15 +230,7 @@ def indicator_section(r, model: Model, b, prios: list[dict]) -> dict:
     ids += [i for i in every_page if i not in ids]
     rows = indicator_rows(model, b.code, ids, defs)
     q, ind = model.config.as_at, model.indicators
-    table = pd.DataFrame(rows).assign(
-        area=b.name,
-        twelve_months=q.twelve_months,
-        previous_twelve_months=q.year_earlier().twelve_months,
-        quarter=q.span,
-        quarter_a_year_earlier=q.year_earlier().span,
-        population=ind.population_note(),
-        rank_by=ind.rank_by,
-    )
+    table = pd.DataFrame(rows).assign(area=b.name, **period_columns(model))
     r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(table, counts=("rolling_12m", "change_12m", "rank"))
     for row in rows:
         row["cells"] = indicator_cells(model, row)

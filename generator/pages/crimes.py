@@ -7,14 +7,14 @@ import pandas as pd
 from .. import charts, maps
 from ..formats import csv_bytes
 from ..wards import rank_text
-from . import Model, shown
+from . import Model, period_columns, shown
 
 MEASURES = ("rolling_12m", "pct_change_12m", "pct_change_quarter", "rate_per_1000", "rank")
 
 
 def borough_table(model: Model, type_id: str, b: pd.DataFrame) -> pd.DataFrame:
     """Every borough (b, in name order) on one crime type, with the periods each column covers."""
-    ind, q = model.indicators, model.config.as_at
+    ind = model.indicators
     table = pd.DataFrame(
         {
             "borough": b.name.to_numpy(),
@@ -25,14 +25,7 @@ def borough_table(model: Model, type_id: str, b: pd.DataFrame) -> pd.DataFrame:
     )
     for m in MEASURES:
         table[m] = pd.Series([ind.value(c, type_id, m) for c in b.code], dtype=float).to_numpy()
-    return table.assign(
-        twelve_months=q.twelve_months,
-        previous_twelve_months=q.year_earlier().twelve_months,
-        quarter=q.span,
-        quarter_a_year_earlier=q.year_earlier().span,
-        population=ind.population_note(),
-        rank_by=ind.rank_by,
-    )
+    return table.assign(**period_columns(model))
 
 
 TOP_WARDS = 20
