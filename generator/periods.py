@@ -79,12 +79,12 @@ class Quarter:
     def end_month(self) -> str:
         return self.months[-1]
 
-    @property
+    @cached_property
     def span(self) -> str:
         """'April-June 2017': the calendar months, for every comparison to name its periods."""
         return f"{month_name(self.months[0]).split()[0]}-{month_name(self.months[-1])}"
 
-    @property
+    @cached_property
     def twelve_months(self) -> str:
         """'July 2016-June 2017': the 12 months to the end of the quarter."""
         return f"{month_name(shift_month(self.end_month, -11))}-{month_name(self.end_month)}"

@@ -174,6 +174,7 @@ def build(r, model: Model) -> None:
     lpm = {m["priority_id"]: m for m in model.frame("definitions", "local-priority-map").to_dict("records")}
     # Definition notes, the same on every borough page: by crime type's page name and by indicator.
     notes_of = {t.slug: model.break_notes(t.type_id) for t in model.crime_types.itertuples()}
+    boost = model.search_boost("borough")  # read once, not once a page
     for b in model.boroughs.itertuples():
         prios = borough_priorities(model, b.code, local.get(b.code, model.local.iloc[0:0]), lpm)
         crime = {
@@ -197,7 +198,7 @@ def build(r, model: Model) -> None:
         r.page(
             f"boroughs/{b.slug}.md",
             "borough.md.j2",
-            search_boost=model.search_boost("borough"),
+            search_boost=boost,
             area_name=b.name,
             trends_csv="trends.csv",
             to_month=month_name(model.config.as_at.end_month),

@@ -66,6 +66,7 @@ def build(r, model: Model) -> None:
     shapes = model.shapes.set_index("area_code") if model.shapes is not None else pd.DataFrame(columns=["parent_code"])
     parent_of = shapes.parent_code.to_dict()
     slug_of = dict(zip(model.boroughs.code, model.boroughs.slug, strict=True))
+    boost = model.search_boost("ward")  # read once, not once a page
     for ward in w.wards.itertuples():
         area = areas.loc[ward.area_code]
         mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
@@ -102,7 +103,7 @@ def build(r, model: Model) -> None:
         r.page(
             f"{folder}.md",
             "ward.md.j2",
-            search_boost=model.search_boost("ward"),
+            search_boost=boost,
             area_map=place,
             now=now,
             ward=ward,
