@@ -22,7 +22,6 @@ import re
 
 import pandas as pd
 
-from .errors import DataError
 from .packages import Catalog
 
 FINDING_COLUMNS = [
@@ -77,14 +76,7 @@ def total_findings(catalog: Catalog) -> list[dict]:
     rows = []
     for pkg, res, spec in declared(catalog, "x-totals"):
         totals = pkg.frames[res["name"]]
-        detail = pkg.frames.get(spec["detail"])
-        if detail is None:
-            raise DataError(
-                f"x-totals names detail resource '{spec['detail']}', which is not in the package",
-                package=pkg.name,
-                resource=res["name"],
-                field="x-totals",
-            )
+        detail = pkg.frames[spec["detail"]]  # named resources and fields were checked when the package loaded
         group = spec.get("group_field")
         label_field = spec.get("label_field", "label")
         for _, trow in totals.iterrows():

@@ -331,7 +331,7 @@ CASES = [
     (
         "x-foreignKeys fields not a list",
         lambda d, p, c: ["build", "--builtin-only", "--datapackages", x_foreign_keys_fields_5(p)],
-        "lists of field names",
+        "must be a list of field names",
     ),
     (
         "a formula in a package cell",
