@@ -146,25 +146,35 @@ def _line(row) -> object:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def matching(frame: pd.DataFrame, fields: list[str], values) -> pd.DataFrame:
+    """The rows whose fields hold these values (compared as text); every row when no field is named."""
+    return frame[(frame[fields].astype(str) == list(values)).all(axis=1)] if fields else frame
+
+
 def same_total_findings(catalog: Catalog) -> list[dict]:
-    """``x-sameTotals`` on a resource: two printings of one table must add up to the same totals."""
+    """``x-sameTotals`` on a resource: two printings of one table must add up to the same totals (group by group of
+    its ``match_fields``, a reporting quarter say)."""
     rows = []
     for pkg, res, spec in declared(catalog, "x-sameTotals"):
         mine, other = pkg.frames[res["name"]], pkg.frames[spec["resource"]]
-        for field in spec["fields"]:
-            rows.append(
-                _finding(
-                    pkg.name,
-                    res["name"],
-                    f"same total as {spec['resource']}",
-                    "all rows",
-                    field,
-                    other[field].fillna(0).sum(),
-                    mine[field].fillna(0).sum(),
-                    float(spec.get("tolerance", 0)),
-                    None,
+        match = spec.get("match_fields", [])
+        groups = mine[match].astype(str).drop_duplicates().itertuples(index=False) if match else [()]
+        for values in groups:
+            part, other_part = matching(mine, match, values), matching(other, match, values)
+            for field in spec["fields"]:
+                rows.append(
+                    _finding(
+                        pkg.name,
+                        res["name"],
+                        f"same total as {spec['resource']}",
+                        " / ".join(["all rows", *values]),
+                        field,
+                        other_part[field].fillna(0).sum(),
+                        part[field].fillna(0).sum(),
+                        float(spec.get("tolerance", 0)),
+                        None,
+                    )
                 )
-            )
     return rows
 
 

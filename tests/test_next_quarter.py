@@ -37,11 +37,34 @@ def q2_local(row: dict) -> dict:
     return row | {"report_quarter": Q2, "pct_change": "-63", "note": "test data, not MOPAC's"}
 
 
+FINANCE_QUARTERLY = ["revenue", "business-groups", "savings", "capital", "capital-by-portfolio"]
+NET_Q2 = ("2458.8", "-44.7")  # test data: a Q2 net forecast and variance, where the Q1 report printed 2471.3, -32.2
+
+
+def q2_finance(row: dict) -> dict:
+    """A copy of a quarterly finance row as if reported at Q2; the printed net lines get the test figures."""
+    if "report_period" in row:
+        return row | {"report_period": "2017/18 Q2"}
+    row |= {"quarter": "2"}
+    if row.get("line_item") in ("TOTAL NET EXPENDITURE", "OVERALL MPS & MOPAC Total"):
+        row |= {"forecast_full_year": NET_Q2[0] if row["line_item"] == "TOTAL NET EXPENDITURE" else "-44.7"}
+        row |= {"variance_full_year": NET_Q2[1]}
+    return row
+
+
+def add_finance_quarter(folder) -> None:
+    for name in FINANCE_QUARTERLY:
+        add_rows(folder / f"{name}.csv", q2_finance)
+        add_rows(folder / f"{name}-reported-totals.csv", q2_finance)
+    add_rows(folder / "reserves.csv", q2_finance)
+
+
 @pytest.mark.build
 def test_a_second_quarter_of_printed_figures_is_shown_and_reconciled_with_no_code_change(tmp_path, imported):
     packages = copy_packages(tmp_path / "datapackages")
     add_rows(packages / "london-performance-2017-18" / "recorded-crime-12-months.csv", q2_london)
     add_rows(packages / "boroughs" / "local-priorities.csv", q2_local)
+    add_finance_quarter(packages / "finance-2017-18")
     cfg = config_for(tmp_path, datapackages=packages, imported=imported, as_at=Quarter.parse(Q2))
     build(cfg)
     home = (cfg.site_dir / "index.html").read_text()
@@ -53,3 +76,24 @@ def test_a_second_quarter_of_printed_figures_is_shown_and_reconciled_with_no_cod
     camden = (cfg.site_dir / "boroughs" / "camden" / "index.html").read_text()
     # Camden's printed Q1 changes (+1%, +277%) give way to the test quarter's, compared for July-September.
     assert "-63%" in camden and "+277%" not in camden and "July-September 2017" in camden
+
+    # The money: the Q2 rows lead, each measure is shown for both quarters, and each quarter's totals are checked
+    # against that quarter's rows only.
+    finance = (cfg.site_dir / "finance" / "index.html").read_text()
+    assert "Finance 2017/18: the position at Quarter 2" in finance and "end of September 2017" in finance
+    assert (
+        "At the end of 2017/18 Q2 (September 2017), a full-year forecast underspend of £44.7m against a net budget "
+        "of £2,503.5m; at the end of 2017/18 Q1 (June 2017), a full-year forecast underspend of £32.2m"
+    ) in finance
+    assert "Revenue position at 2017/18 Q2" in finance and finance.count("(printed total)") == 7  # one quarter's
+    by_quarter = list(csv.DictReader(io.StringIO((cfg.site_dir / "finance" / "by-quarter.csv").read_text())))
+    assert [(r["report_quarter"], r["net_forecast_full_year"]) for r in by_quarter] == [
+        ("2017/18 Q1", "2471.3"),
+        ("2017/18 Q2", NET_Q2[0]),
+    ]
+    assert "underspend of £44.7m against a net budget of £2,503.5m" in home
+    findings = list(csv.DictReader(io.StringIO((cfg.site_dir / "quality" / "findings.csv").read_text())))
+    status = {(r["label"], r["field"]): r["status"] for r in findings}
+    assert status[("TOTAL NET EXPENDITURE / 2017/18 / 2", "forecast_full_year")] == "mismatch"  # the test figure
+    assert status[("TOTAL NET EXPENDITURE / 2017/18 / 1", "forecast_full_year")] != "mismatch"
+    assert status[("all rows / 2017/18 / 2", "budget_full_year")] == "exact"  # capital printed twice, per quarter

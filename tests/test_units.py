@@ -123,3 +123,20 @@ def test_the_milestone_summary_covers_every_update_however_many():
         "of 5 milestones in the 2018/19 Q2 update, 3 are stated as delivered and 2 have no stated status."
     )
     assert status_summary({}, reports.iloc[0:0]) == "No update reports any milestone."
+
+
+def test_finance_rows_are_read_by_quarter_and_the_latest_quarter_leads():
+    from generator import finance
+
+    rows = pd.DataFrame(
+        {
+            "financial_year": ["2017/18", "2017/18", "2016/17"],
+            "quarter": [2, 1, 4],
+            "line_item": ["TOTAL NET EXPENDITURE"] * 3,
+            "value": [3.0, 2.0, 1.0],
+        }
+    )
+    assert [str(q) for q in finance.quarters(rows)] == ["2016Q4", "2017Q1", "2017Q2"]  # financial years in order
+    assert finance.latest(rows).value.tolist() == [3.0]
+    reserves = pd.DataFrame({"report_period": ["2017/18 Q1", "2017/18 Q2"], "closing_balance": [1.0, 2.0]})
+    assert finance.latest(reserves).closing_balance.tolist() == [2.0]

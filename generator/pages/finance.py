@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .. import charts
-from ..periods import Quarter, month_name
+from .. import finance as money
+from ..formats import csv_bytes
+from ..periods import month_name
 from . import Model
 
 BRIDGE = [
@@ -22,14 +24,17 @@ BRIDGE = [
 
 def build(r, model: Model) -> None:
     f = model.catalog.role("finance").frames
-    rev, tot = f["revenue"], f["revenue-reported-totals"].set_index("line_item")
+    # The latest reporting quarter's rows lead; each measure's quarters come from the rows (stage 2, finance.py).
+    rev, totals = money.latest(f["revenue"]), money.latest(f["revenue-reported-totals"])
+    series = money.by_quarter(f)
+    r.site.files["finance/by-quarter.csv"] = csv_bytes(series)
     # Source, period, page references and every figure in a sentence come from the rows themselves: a new year's
     # package, or another quarter's, names its own.
     doc = model.doc(rev.source_doc.iloc[0])
     src = f"{doc['publisher']}, {doc['title']}"
-    fy, q = rev.financial_year.iloc[0], int(rev.quarter.iloc[0])
-    period = f"{fy}, position at the end of Q{q} ({month_name(Quarter(int(fy[:4]), q).end_month)})"
-    net = tot.loc["TOTAL NET EXPENDITURE"]
+    q = money.quarters(rev)[-1]
+    period = f"{q.label.split()[0]}, position at the end of Q{q.q} ({month_name(q.end_month)})"
+    net = totals.set_index("line_item").loc[money.NET_LINE]
     vir = f["virements"]
     lines = list(dict.fromkeys(vir.budget_line))
     matrix = vir.pivot_table(
@@ -38,20 +43,42 @@ def build(r, model: Model) -> None:
     r.page(
         "finance.md",
         "finance.md.j2",
+        quarter=q,
+        position_at=month_name(q.end_month),
         finance_source=model.cite(rev.source_doc.iloc[0]),
+        series=series.to_dict("records"),
+        series_said=quarters_sentence(series),
         c_rev=revenue_chart(rev, net, src, period),
         c_bridge=bridge_chart(rev, net, src, period),
-        c_bg=business_group_chart(f["business-groups"], src, period),
-        c_cap=capital_chart(f["capital"], src, period),
-        c_res=reserves_chart(f["reserves"], src),
-        c_sv=savings_chart(f["savings"], f["savings-reported-totals"].iloc[0], src, period),
+        c_bg=business_group_chart(money.latest(f["business-groups"]), src, period),
+        c_cap=capital_chart(money.latest(f["capital"]), src, period),
+        c_res=reserves_chart(money.latest(f["reserves"]), src),
+        c_sv=savings_chart(money.latest(f["savings"]), money.latest(f["savings-reported-totals"]).iloc[0], src, period),
         revenue=rev.to_dict("records"),
-        totals=f["revenue-reported-totals"].to_dict("records"),
+        totals=totals.to_dict("records"),
         net=net,
         matrix=matrix,
         vlines=lines,
         reprofiles=f["capital-reprofiles"].to_dict("records"),
     )
+
+
+def quarters_sentence(series) -> str:
+    """The latest quarter's net position, then the quarter before's, each naming its quarter and month."""
+
+    def position(row) -> str:
+        word = "underspend" if row.net_variance_full_year < 0 else "overspend"
+        return (
+            f"at the end of {row.report_quarter} ({row.position_at}), a full-year forecast {word} of "
+            f"£{abs(row.net_variance_full_year):.1f}m against a net budget of £{row.net_budget_full_year:,.1f}m"
+        )
+
+    rows = list(series.itertuples())
+    said = position(rows[-1])
+    said = said[0].upper() + said[1:]
+    if len(rows) == 1:
+        return f"{said}. This is the one quarter this package reports; each later report adds its rows."
+    return f"{said}; {position(rows[-2])}."
 
 
 def cited(src: str, rows) -> str:

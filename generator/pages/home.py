@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import finance as money
 from .. import tilemap
 from ..formats import csv_bytes
 from ..reconcile import rows_of
@@ -72,7 +73,7 @@ def build(r, model: Model) -> None:
         tiles=model.boroughs.sort_values("name").to_dict("records"),
         layers=tile_layers(model),
         dwo=model.frame("performance", "dedicated-ward-officers").iloc[0],
-        revenue=model.frame("finance", "revenue-reported-totals").set_index("line_item"),
+        revenue=money.latest(model.frame("finance", "revenue-reported-totals")).set_index("line_item"),
     )
 
 
