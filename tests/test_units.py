@@ -114,13 +114,20 @@ def test_the_milestone_summary_covers_every_update_however_many():
     from generator.pages.milestones import STATUSES, status_summary
 
     # Test data, not MOPAC's: three updates where the real package has two.
-    reports = pd.DataFrame({"quarter": ["2017/18 Q1", "2017/18 Q4", "2018/19 Q2"]}, index=["a", "b", "c"])
-    counts = {k: [i + 1, 0, 0, i] for i, k in enumerate(reports.index)}
+    # Listed out of date order, as a hand-edited reports.csv may be; the summary leads with the latest.
+    reports = pd.DataFrame(
+        {
+            "quarter": ["2017/18 Q4", "2017/18 Q1", "2018/19 Q2"],
+            "period_end": ["2018-03-31", "2017-06-30", "2018-09-30"],
+        },
+        index=["b", "a", "c"],
+    )
+    counts = {k: [n + 1, 0, 0, n] for n, k in enumerate(["a", "b", "c"])}
     assert len(STATUSES) == 4
     assert status_summary(counts, reports) == (
-        "Of 1 milestones in the 2017/18 Q1 update, 1 are stated as delivered and 0 have no stated status; "
+        "Of 5 milestones in the 2018/19 Q2 update, 3 are stated as delivered and 2 have no stated status; "
         "of 3 milestones in the 2017/18 Q4 update, 2 are stated as delivered and 1 have no stated status; "
-        "of 5 milestones in the 2018/19 Q2 update, 3 are stated as delivered and 2 have no stated status."
+        "of 1 milestones in the 2017/18 Q1 update, 1 are stated as delivered and 0 have no stated status."
     )
     assert status_summary({}, reports.iloc[0:0]) == "No update reports any milestone."
 

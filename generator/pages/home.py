@@ -7,6 +7,7 @@ import pandas as pd
 from .. import finance as money
 from .. import tilemap
 from ..formats import csv_bytes
+from ..periods import month_name
 from ..reconcile import rows_of
 from . import Model, shown
 from .now import crime_now
@@ -72,9 +73,21 @@ def build(r, model: Model) -> None:
         # In name order: the grid places each tile by its row and column, and on a phone the tiles become this list.
         tiles=model.boroughs.sort_values("name").to_dict("records"),
         layers=tile_layers(model),
-        dwo=model.frame("performance", "dedicated-ward-officers").iloc[0],
-        revenue=money.latest(model.frame("finance", "revenue-reported-totals")).set_index("line_item"),
+        **in_brief(model),
     )
+
+
+def in_brief(model: Model) -> dict:
+    """The latest Dedicated Ward Officer count and the latest finance quarter's revenue, each with its own date."""
+    dwo = model.frame("performance", "dedicated-ward-officers").sort_values("date").iloc[-1]
+    revenue = money.latest(model.frame("finance", "revenue-reported-totals"))
+    return {
+        "dwo": dwo,
+        "dwo_at": month_name(dwo.date[:7]),
+        "dwo_due": month_name(dwo.target_date[:7]),
+        "revenue": revenue.set_index("line_item"),
+        "revenue_at": money.quarters(revenue)[-1],
+    }
 
 
 def headline_rows(model: Model, plan_running: bool) -> list[dict]:

@@ -29,11 +29,14 @@ def download(ms, pr, reports, titles) -> pd.DataFrame:
 
 
 def status_summary(counts: dict[str, list[int]], reports: pd.DataFrame) -> str:
-    """How many milestones each update reports, delivered and with no stated status, for any number of updates."""
+    """How many milestones each update reports, delivered and with no stated status, for any number of updates:
+    the latest first."""
     said = [
-        f"{sum(c)} milestones in the {reports.loc[k, 'quarter']} update, {c[STATUSES.index('delivered')]} are "
-        f"stated as delivered and {c[STATUSES.index('not stated')]} have no stated status"
-        for k, c in counts.items()
+        f"{sum(counts[k])} milestones in the {reports.loc[k, 'quarter']} update, "
+        f"{counts[k][STATUSES.index('delivered')]} are stated as delivered and "
+        f"{counts[k][STATUSES.index('not stated')]} have no stated status"
+        for k in reports.sort_values("period_end", ascending=False).index
+        if k in counts
     ]
     return f"Of {'; of '.join(said)}." if said else "No update reports any milestone."
 

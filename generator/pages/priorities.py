@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import charts
+from ..periods import Quarter
 from . import Model
 
 DIRECTION = {
@@ -12,6 +13,16 @@ DIRECTION = {
     "increase-reporting and reduce-repeat": "Increase reporting, reduce repeat victimisation",
     "monitor": "Monitor",
 }
+
+
+def printed_series(model: Model, priority_id: str) -> list[dict]:
+    """MOPAC's printed 12-month figures for one priority: each crime, every quarter it was reported, newest first."""
+    printed = model.frame("performance", "recorded-crime-12-months")
+    mine = printed[printed.priority_id == priority_id]
+    crimes = list(dict.fromkeys(mine.category_id))
+    rows = [{"row": r, "quarter": Quarter.parse(r.report_quarter)} for r in mine.itertuples()]
+    newest_first = sorted(rows, key=lambda x: x["quarter"], reverse=True)
+    return sorted(newest_first, key=lambda x: crimes.index(x["row"].category_id))
 
 
 def build(r, model: Model) -> None:
@@ -61,6 +72,7 @@ def build(r, model: Model) -> None:
             deliverables=plan["deliverables"][plan["deliverables"].priority_id == p.priority_id].to_dict("records"),
             milestones=ms.to_dict("records"),
             rules=plan["local-priority-rules"].to_dict("records") if p.priority_id == "local-priorities" else [],
+            printed=printed_series(model, p.priority_id),
         )
     r.page(
         "priorities/index.md",
