@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import areas, breaks, checks, compare, generated, indicators, outputs, reconcile, wards
 from .config import Config
+from .errors import DataError
 from .forked import Forked, can_fork, shared_counter
 from .formats import left_out_note
 from .generated import Site
@@ -97,6 +98,7 @@ def context(config: Config, model: Model) -> dict:
         "cite": model.cite_row,
         "printed_source": model.cite(model.frame("performance", "recorded-crime-12-months").source_doc.iloc[0]),
         "london": areas.region(model.catalog)["name"],
+        "folders": model.folders,  # where each level's area pages live (areas/levels.csv)
         "borough_count": len(model.boroughs),
         "wards_left_out": model.wards_left_out,
     }
@@ -175,8 +177,12 @@ def merge(parts: list[Site]) -> Site:
             (site.blocks, part.blocks),
             (site.chart_ids, part.chart_ids),
         ):
-            if clash := sorted(set(mine) & set(theirs)):
-                raise ValueError(f"written by two page types: {clash[0]}")
+            if clash := sorted(set(mine) & set(theirs)):  # only data can do this: a level's folder, say
+                raise DataError(
+                    f"two page types write {clash[0]}: is it a folder of areas/levels.csv that another page type "
+                    "uses too?",
+                    field="folder",
+                )
             mine.update(theirs)
     return site
 

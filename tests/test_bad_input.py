@@ -279,6 +279,13 @@ CASES = {
         None,
         "x-foreignKeys",
     ),
+    "a level's folder that climbs out of the site": (
+        lambda p: edit(pkgs_file(p, "areas", "levels.csv"), ",0.75,wards", ",0.75,../wards"),
+        "levels.csv",
+        'constraint "pattern"',
+        4,
+        "folder",
+    ),
     "two boroughs with the same slug": (
         lambda p: edit(pkgs_file(p, "areas", "areas.csv"), ",barnet,", ",barking-and-dagenham,"),
         "areas.csv",

@@ -6,8 +6,11 @@ import json
 import re
 
 import pandas as pd
+import pytest
+from conftest import config_for, copy_packages, run_cli
 
 from generator.pages import registry  # noqa: F401  (the page types under test)
+from generator.site import build
 
 
 def text(path) -> str:
@@ -166,3 +169,42 @@ def test_maps_are_svg_in_the_page_with_a_named_link_for_every_area(ward_site):
     heathrow = (site / "wards" / "heathrow-villages" / "index.html").read_text()
     assert "Where Heathrow Villages lies in Hillingdon" in heathrow
     assert "<script" not in svg and "http" not in svg  # nothing fetched, nothing run
+
+
+def set_folders(packages, **folders) -> None:
+    """Give levels in a copy of areas/levels.csv other folders, e.g. borough="districts"."""
+    path = packages / "areas" / "levels.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["folder"] = [folders.get(level, f) for level, f in zip(frame.level, frame.folder, strict=True)]
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.build
+def test_a_levels_folder_in_levels_csv_moves_its_pages_links_and_downloads(tmp_path, imported):
+    packages = copy_packages(tmp_path / "datapackages")
+    set_folders(packages, borough="districts", ward="neighbourhoods")
+    cfg = config_for(tmp_path, datapackages=packages, imported=imported)
+    build(cfg)
+    site = cfg.site_dir
+    assert (site / "districts" / "camden" / "index.html").exists() and (site / "districts" / "index.html").exists()
+    assert (site / "districts" / "camden" / "trends.csv").exists() and not (site / "boroughs").exists()
+    assert 'href="districts/camden/"' in (site / "index.html").read_text()  # the tile map
+    burglary = (site / "crimes" / "burglary" / "index.html").read_text()
+    assert 'href="../../districts/camden/"' in burglary and 'href="../../boroughs/' not in burglary
+    compare = (site / "compare" / "index.html").read_text()
+    assert 'data-folder-b="districts" data-folder-w="neighbourhoods"' in compare  # where its script reads CSVs
+
+
+@pytest.mark.parametrize(
+    ("folders", "said"),
+    [
+        ({"borough": ""}, "the borough level needs a folder for its pages"),
+        ({"borough": "priorities"}, "two page types write priorities/index.md"),
+    ],
+)
+def test_a_missing_or_clashing_folder_stops_the_build_plainly(tmp_path, folders, said):
+    packages = copy_packages(tmp_path / "datapackages")
+    set_folders(packages, **folders)
+    out = run_cli("build", "--builtin-only", "--datapackages", str(packages), "--site-dir", str(tmp_path / "site"))
+    assert out.returncode == 2 and said in out.stderr and "folder" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and not (tmp_path / "site").exists()

@@ -11,6 +11,7 @@ from .. import areas
 from ..breaks import across
 from ..compare import Changes, Previous
 from ..config import Config
+from ..errors import DataError
 from ..formats import number
 from ..indicators import Indicators, crime_types
 from ..packages import Catalog
@@ -49,10 +50,33 @@ class Model:
     def boroughs(self) -> pd.DataFrame:
         return areas.boroughs(self.catalog)
 
+    @cached_property
+    def levels(self) -> pd.DataFrame:
+        """The area hierarchy's levels (areas/levels.csv), by level."""
+        return self.frame("areas", "levels").set_index("level")
+
     def search_boost(self, level: str) -> float:
         """How much a page of this level of the area hierarchy weighs in site search (areas/levels.csv)."""
-        levels = self.frame("areas", "levels").set_index("level")
-        return float(levels.search_boost.get(level, 1))
+        return float(self.levels.search_boost.get(level, 1))
+
+    @cached_property
+    def folders(self) -> dict[str, str]:
+        """The site folder of each level with pages of its own (areas/levels.csv): a borough's page is
+        f"{folders['borough']}/{slug}/". The borough and ward levels must name one."""
+        folders = self.levels.get("folder", pd.Series(dtype=str)).dropna().to_dict()
+        if missing := [level for level in ("borough", "ward") if not folders.get(level)]:
+            pkg = self.catalog.role("areas")
+            raise DataError(
+                f"the {' and '.join(missing)} level needs a folder for its pages (e.g. 'boroughs')",
+                path=pkg.path / pkg.resource("levels")["path"],
+                resource="levels",
+                field="folder",
+            )
+        return folders
+
+    def area_dir(self, level: str, slug: str) -> str:
+        """The folder of an area's page and downloads: ('borough', 'camden') -> 'boroughs/camden'."""
+        return f"{self.folders[level]}/{slug}"
 
     @property
     def priorities(self) -> pd.DataFrame:

@@ -196,7 +196,7 @@ def build(r, model: Model) -> None:
             crime |= trend_section(r, model, b)
             crime |= ward_section(r, model, b)
         r.page(
-            f"boroughs/{b.slug}.md",
+            f"{model.area_dir('borough', b.slug)}.md",
             "borough.md.j2",
             search_boost=boost,
             area_name=b.name,
@@ -214,7 +214,7 @@ def build(r, model: Model) -> None:
             **crime,
         )
     r.page(
-        "boroughs/index.md",
+        f"{model.folders['borough']}/index.md",
         "boroughs.md.j2",
         boroughs=model.boroughs.sort_values("name").to_dict("records"),
         lcpf=lcpf["allocation"].to_dict(),
@@ -232,7 +232,9 @@ def indicator_section(r, model: Model, b, prios: list[dict]) -> dict:
     rows = indicator_rows(model, b.code, ids, defs)
     q, ind = model.config.as_at, model.indicators
     table = pd.DataFrame(rows).assign(area=b.name, **period_columns(model))
-    r.site.files[f"boroughs/{b.slug}/indicators.csv"] = csv_bytes(table, counts=("rolling_12m", "change_12m", "rank"))
+    r.site.files[f"{model.area_dir('borough', b.slug)}/indicators.csv"] = csv_bytes(
+        table, counts=("rolling_12m", "change_12m", "rank")
+    )
     for row in rows:
         row["cells"] = indicator_cells(model, row)
     out = []
@@ -261,7 +263,7 @@ def type_section(r, model: Model, b, notes_of: dict[str, list[str]]) -> dict:
     """Every crime type in the borough beside its peers and London (table, CSV, chart), and the crime-now lead."""
     q, ind = model.config.as_at, model.indicators
     types = crime_type_table(model, b.code, b.peer_group)
-    r.site.files[f"boroughs/{b.slug}/crime-types.csv"] = csv_bytes(
+    r.site.files[f"{model.area_dir('borough', b.slug)}/crime-types.csv"] = csv_bytes(
         types.assign(
             area=b.name, peer_group=b.peer_group_title, twelve_months=q.twelve_months, population=ind.population_note()
         ),
@@ -300,7 +302,7 @@ def trend_section(r, model: Model, b) -> dict:
         months, counts = last_months(model.indicators.series_for(total_id, b.code), q)
         total_of = dict(zip(months, counts, strict=True))
         trends[TOTAL_TITLE] = [int(total_of.get(m, 0)) for m in trends.month]
-    r.site.files[f"boroughs/{b.slug}/trends.csv"] = csv_bytes(trends.assign(area=b.name))
+    r.site.files[f"{model.area_dir('borough', b.slug)}/trends.csv"] = csv_bytes(trends.assign(area=b.name))
     return {"multiples": out}
 
 
@@ -308,10 +310,10 @@ def ward_section(r, model: Model, b) -> dict:
     """The borough's wards: the list, the map and every ward by crime group, each with its CSV."""
     ward_list, ward_csv = borough_wards(model, b.code)
     if ward_csv is not None:
-        r.site.files[f"boroughs/{b.slug}/wards.csv"] = ward_csv
+        r.site.files[f"{model.area_dir('borough', b.slug)}/wards.csv"] = ward_csv
     ward_groups, ward_crimes, ward_crime_csv = borough_wards_by_crime(model, b.code)
     if ward_crime_csv is not None:
-        r.site.files[f"boroughs/{b.slug}/wards-by-crime.csv"] = ward_crime_csv
+        r.site.files[f"{model.area_dir('borough', b.slug)}/wards-by-crime.csv"] = ward_crime_csv
     title = f"The wards of {b.name}: all offences, {model.config.as_at.twelve_months}"
     return {
         "ward_list": ward_list,

@@ -190,7 +190,7 @@ def crime_map(model: Model, t, table: pd.DataFrame) -> dict | None:
         f"{t.title}: {unit.lower()}, {model.config.as_at.twelve_months}",
         model.shapes[model.shapes.level == "borough"],
         dict(zip(table.code, table[measure], strict=True)),
-        {b.code: f"boroughs/{b.slug}/" for b in model.boroughs.itertuples()},
+        {b.code: f"{model.area_dir('borough', b.slug)}/" for b in model.boroughs.itertuples()},
         1 if model.indicators.rank_by == "rate" else 0,
         shared=BOROUGH_SHAPES,
     )

@@ -183,7 +183,7 @@ def london_now(model: Model, london: str):
 def find_areas(model: Model) -> list[dict]:
     """Every borough, and every ward when there are ward pages, for the home page's finder."""
     out = [
-        {"label": f"{b.name} (borough)", "text": f"{b.name} {b.code}", "path": f"boroughs/{b.slug}/"}
+        {"label": f"{b.name} (borough)", "text": f"{b.name} {b.code}", "path": f"{model.area_dir('borough', b.slug)}/"}
         for b in model.boroughs.sort_values("name").itertuples()
     ]
     if model.wards is not None:
@@ -192,7 +192,7 @@ def find_areas(model: Model) -> list[dict]:
             {
                 "label": f"{w.ward_name}, {area_names.get(w.area_code, '')} (ward)",
                 "text": f"{w.ward_name} {w.ward_code} {area_names.get(w.area_code, '')}",
-                "path": f"wards/{w.slug}/",
+                "path": f"{model.area_dir('ward', w.slug)}/",
             }
             for w in model.wards.wards.sort_values("ward_name").itertuples()
         ]

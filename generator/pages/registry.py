@@ -41,7 +41,7 @@ PAGE_TYPES = (
         boroughs.build,
         # The 32 boroughs are reached from their list (with its finder), the maps and search: listing them in the
         # navigation would add 10 KB to every page of the site.
-        lambda m: {"Boroughs": ["boroughs/index.md"] + (["compare.md"] if m.crime_included else [])},
+        lambda m: {"Boroughs": [f"{m.folders['borough']}/index.md"] + (["compare.md"] if m.crime_included else [])},
     ),
     PageType("compare", compare.build, lambda m: None),  # listed under Boroughs
     PageType(
@@ -58,7 +58,9 @@ PAGE_TYPES = (
     ),
     # Ward pages are reached from their borough, the ward list and search: the navigation lists sections, never
     # every ward, so a page's size does not grow with the number of wards.
-    PageType("wards", wards.build, lambda m: {"Wards": ["wards/index.md"]} if m.wards is not None else None),
+    PageType(
+        "wards", wards.build, lambda m: {"Wards": [f"{m.folders['ward']}/index.md"]} if m.wards is not None else None
+    ),
     PageType(
         "priorities",
         priorities.build,

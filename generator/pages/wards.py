@@ -65,13 +65,13 @@ def build(r, model: Model) -> None:
     # Where each ward lies: its borough by geometry (the crime file places Heathrow Villages in no borough).
     shapes = model.shapes.set_index("area_code") if model.shapes is not None else pd.DataFrame(columns=["parent_code"])
     parent_of = shapes.parent_code.to_dict()
-    slug_of = dict(zip(model.boroughs.code, model.boroughs.slug, strict=True))
+    borough_dir = {b.code: model.area_dir("borough", b.slug) for b in model.boroughs.itertuples()}
     boost = model.search_boost("ward")  # read once, not once a page
     for ward in w.wards.itertuples():
         area = areas.loc[ward.area_code]
         mine = by_ward.get(ward.ward_code, stats.iloc[0:0])
         mine = pd.concat([mine[mine.type_id == TOTAL], mine[mine.type_id != TOTAL].sort_values("crime_type")])
-        folder = f"wards/{ward.slug}"
+        folder = model.area_dir("ward", ward.slug)
         labels = {"ward": ward.ward_name, "area": area["name"]}
         r.site.files[f"{folder}/crime-groups.csv"] = csv_bytes(
             mine.drop(columns=["crime_slug"]).assign(**labels, twelve_months=q.twelve_months, quarter_months=q.span),
@@ -99,7 +99,7 @@ def build(r, model: Model) -> None:
             q,
             model.indicators.missing("pct_change_12m"),
         )
-        place = ward_place(ward, parent_of.get(ward.ward_code), shapes, areas, slug_of)
+        place = ward_place(ward, parent_of.get(ward.ward_code), shapes, areas, borough_dir)
         r.page(
             f"{folder}.md",
             "ward.md.j2",
@@ -120,7 +120,7 @@ def build(r, model: Model) -> None:
             to_month=month_name(q.end_month),
             ward_coverage=month_range(*w.coverage),
         )
-    ward_list(r, w, stats, areas)
+    ward_list(r, w, stats, areas, model.folders["ward"])
 
 
 def ward_trend(ward, mine: pd.DataFrame, series: pd.DataFrame, q, source: str):
@@ -139,7 +139,7 @@ def ward_trend(ward, mine: pd.DataFrame, series: pd.DataFrame, q, source: str):
     )
 
 
-def ward_place(ward, parent: str | None, shapes: pd.DataFrame, areas: pd.DataFrame, slug_of: dict) -> dict | None:
+def ward_place(ward, parent: str | None, shapes: pd.DataFrame, areas: pd.DataFrame, borough_dir: dict) -> dict | None:
     """The map of where the ward lies in its borough (found by geometry), or None without boundaries for both."""
     if parent not in shapes.index or ward.ward_code not in shapes.index:
         return None
@@ -149,17 +149,17 @@ def ward_place(ward, parent: str | None, shapes: pd.DataFrame, areas: pd.DataFra
         f"Where {ward.ward_name} lies in {borough}",
         shapes.loc[parent],
         shapes.loc[ward.ward_code],
-        f"boroughs/{slug_of[parent]}/" if parent in slug_of else None,
+        f"{borough_dir[parent]}/" if parent in borough_dir else None,
         f"{ward.ward_name}, within the outline of {borough}",
     )
 
 
-def ward_list(r, w, stats: pd.DataFrame, areas: pd.DataFrame) -> None:
-    """/wards/: every ward under its borough, with its offences."""
+def ward_list(r, w, stats: pd.DataFrame, areas: pd.DataFrame, folder: str) -> None:
+    """The list of wards (/wards/): every ward under its borough, with its offences."""
     listing = w.wards.merge(stats[stats.type_id == TOTAL], on=["ward_code", "area_code"], how="left")
     listing["area_name"] = listing.area_code.map(areas["name"])
     r.page(
-        "wards/index.md",
+        f"{folder}/index.md",
         "wards.md.j2",
         areas=[
             {"name": n, "wards": g.sort_values("ward_name").to_dict("records")}
@@ -208,7 +208,7 @@ def ward_map(model: Model, borough_code: str, title: str, highlight: str | None 
         return None
     total = w.stats[w.stats.type_id == TOTAL].set_index("ward_code").rolling_12m
     slugs = dict(zip(w.wards.ward_code, w.wards.slug, strict=True))
-    hrefs = {c: f"wards/{slugs[c]}/" for c in mine.area_code if c in slugs}
+    hrefs = {c: f"{model.area_dir('ward', slugs[c])}/" for c in mine.area_code if c in slugs}
     return maps.choropleth(f"wards-{borough_code}", title, mine, total.to_dict(), hrefs, 0, highlight)
 
 

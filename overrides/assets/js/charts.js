@@ -391,9 +391,13 @@
     var s = n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
     return (signed && n > 0 ? "+" : "") + s;
   }
-  function areaData(value, root, boroughs) {
-    var kind = value.slice(0, 1), slug = value.slice(2);
-    var url = root + (kind === "b" ? "boroughs/" + slug + "/crime-types.csv" : "wards/" + slug + "/crime-groups.csv");
+  // An area's folder: "b:camden" -> root + "boroughs/camden/", the folders as the page states them (areas/levels.csv).
+  function areaDir(value, root, form) {
+    return root + form.dataset["folder" + value.slice(0, 1).toUpperCase()] + "/" + value.slice(2) + "/";
+  }
+  function areaData(value, root, form) {
+    var kind = value.slice(0, 1), boroughs = form.dataset.boroughs;
+    var url = areaDir(value, root, form) + (kind === "b" ? "crime-types.csv" : "crime-groups.csv");
     return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url);
       return r.text();
@@ -412,9 +416,8 @@
       return out;
     });
   }
-  function areaTrends(value, root) {
-    var kind = value.slice(0, 1), slug = value.slice(2);
-    var url = root + (kind === "b" ? "boroughs/" : "wards/") + slug + "/trends.csv";
+  function areaTrends(value, root, form) {
+    var url = areaDir(value, root, form) + "trends.csv";
     return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url);
       return r.text();
@@ -495,7 +498,7 @@
       history.replaceState(null, "", location.pathname + "?" + params.toString());
       if (picked.length < 2) { result.textContent = "Choose two or more areas to compare."; return; }
       result.textContent = "Loading\u2026";
-      Promise.all(picked.map(function (s) { return areaData(s.value, root, form.dataset.boroughs); })).then(function (data) {
+      Promise.all(picked.map(function (s) { return areaData(s.value, root, form); })).then(function (data) {
         var groups = {};
         data.forEach(function (d) { Object.keys(d).forEach(function (g) { groups[g] = true; }); });
         var table = document.createElement("table");
@@ -538,7 +541,7 @@
         result.replaceChildren(box, heading, label, choose, trend);
         scrollCues();
         var labels = picked.map(labelOf);
-        Promise.all(picked.map(function (s) { return areaTrends(s.value, root); })).then(function (trends) {
+        Promise.all(picked.map(function (s) { return areaTrends(s.value, root, form); })).then(function (trends) {
           var draw = function () {
             params.set("group", choose.value);
             history.replaceState(null, "", location.pathname + "?" + params.toString());
