@@ -126,6 +126,10 @@ def test_compare_draws_any_crime_group_month_by_month_from_each_areas_trends_csv
     camden = page.request.get(wvisit.base + "boroughs/camden/trends.csv").text().splitlines()
     header, final = camden[0].split(","), camden[-1].split(",")
     assert last[0] == final[0] == "2026-03" and last[1] == final[header.index("Burglary")]
+    links = page.locator(".compare-trend .table-source a")  # each line's own CSV, as its area's page publishes it
+    assert links.all_text_contents() == ["Camden", "West End, Westminster"]
+    for href in [links.nth(i).get_attribute("href") for i in range(2)]:
+        assert page.request.get(href).ok and href.endswith("/trends.csv")
     page.select_option("#compare-group", "All offences")
     page.wait_for_function("() => location.search.includes('group=All+offences')")
     assert page.locator(".compare-trend caption").text_content().startswith("All offences, offences per month: Camden")

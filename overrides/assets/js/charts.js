@@ -391,6 +391,12 @@
     var s = n.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
     return (signed && n > 0 ? "+" : "") + s;
   }
+  function fetchCsv(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url);
+      return r.text();
+    }).then(parseCsv);
+  }
   // An area's folder: "b:camden" -> root + "boroughs/camden/", the folders as the page states them (areas/levels.csv).
   function areaDir(value, root, form) {
     return root + form.dataset["folder" + value.slice(0, 1).toUpperCase()] + "/" + value.slice(2) + "/";
@@ -398,11 +404,8 @@
   function areaData(value, root, form) {
     var kind = value.slice(0, 1), boroughs = form.dataset.boroughs;
     var url = areaDir(value, root, form) + (kind === "b" ? "crime-types.csv" : "crime-groups.csv");
-    return fetch(url).then(function (r) {
-      if (!r.ok) throw new Error(url);
-      return r.text();
-    }).then(function (text) {
-      var rows = parseCsv(text), out = {};
+    return fetchCsv(url).then(function (rows) {
+      var out = {};
       rows.forEach(function (r) {
         if (kind === "b" && r.kind !== "group") return;
         if (kind === "w" && r.type_id === "total") return;
@@ -416,17 +419,10 @@
       return out;
     });
   }
-  function areaTrends(value, root, form) {
-    var url = areaDir(value, root, form) + "trends.csv";
-    return fetch(url).then(function (r) {
-      if (!r.ok) throw new Error(url);
-      return r.text();
-    }).then(parseCsv);
-  }
 
   // The chosen crime group month by month, one line an area, from each area's published trends.csv; the chart is
   // a picture of the table under it, which screen readers read instead.
-  function drawCompareTrend(box, picked, labels, trends, group) {
+  function drawCompareTrend(box, urls, labels, trends, group) {
     var months = {};
     trends.forEach(function (rows) { rows.forEach(function (r) { months[r.month] = true; }); });
     var order = Object.keys(months).sort();
@@ -456,7 +452,15 @@
     scroll.setAttribute("aria-label", "Data: " + group + " by month"); scroll.appendChild(table);
     var plot = document.createElement("div");
     plot.className = "compare-trend-plot";
-    box.replaceChildren(plot, details);
+    var sources = document.createElement("p");  // each line's figures as the area's page publishes them
+    sources.className = "table-source";
+    sources.append("Every crime group month by month (CSV): ");
+    urls.forEach(function (url, i) {
+      var a = sources.appendChild(document.createElement("a"));
+      a.href = url; a.download = ""; a.textContent = labels[i];
+      if (i < urls.length - 1) sources.append(" \u00b7 ");
+    });
+    box.replaceChildren(plot, details, sources);
     scrollCues();
     loadPlotly().then(function (Plotly) {
       var ink = dark() ? "#e6e6e6" : "#1a1a1a";
@@ -541,11 +545,12 @@
         result.replaceChildren(box, heading, label, choose, trend);
         scrollCues();
         var labels = picked.map(labelOf);
-        Promise.all(picked.map(function (s) { return areaTrends(s.value, root, form); })).then(function (trends) {
+        var urls = picked.map(function (s) { return areaDir(s.value, root, form) + "trends.csv"; });
+        Promise.all(urls.map(fetchCsv)).then(function (trends) {
           var draw = function () {
             params.set("group", choose.value);
             history.replaceState(null, "", location.pathname + "?" + params.toString());
-            drawCompareTrend(trend, picked, labels, trends, choose.value);
+            drawCompareTrend(trend, urls, labels, trends, choose.value);
           };
           choose.addEventListener("change", draw);
           draw();
