@@ -2,6 +2,10 @@
 
 The build's page stage and its writing of the generated folder run beside other work this way. Where
 processes cannot fork (can_fork() is False), the callers in site.py run the same work in this process.
+
+Not concurrent.futures.ProcessPoolExecutor: on Python 3.11 its BrokenProcessPool does not say how a worker ended
+(the exit code that tells an out-of-memory kill), and handing its workers the model unpickled would take a
+module-level global in each worker.
 """
 
 from __future__ import annotations
