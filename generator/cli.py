@@ -172,6 +172,7 @@ def write(args, config) -> int:
             population=args.population,
             population_year=args.population_year,
             cache=config.validated,
+            site=config.site,
         ):
             print(f"Imported {path.parent.name} to {path.parent}")
         return 0

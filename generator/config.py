@@ -119,6 +119,8 @@ SETTINGS = (
     ),
 )
 
+DEFAULTS = {s.name: s.default for s in SETTINGS}  # for a caller with no project config (a test, say)
+
 
 @dataclass(frozen=True)
 class Config:

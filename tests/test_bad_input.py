@@ -427,3 +427,11 @@ def test_bad_quarter_is_a_data_error(tmp_path):
         "build", "--as-at", "2017-Q5", "--site-dir", str(tmp_path / "site"), "--generated", str(tmp_path / "g")
     )
     assert out.returncode == 2 and "YYYYQn" in out.stderr
+
+
+def test_a_bridge_step_naming_a_line_the_revenue_table_lacks_stops_the_build_at_its_row(pkgs, tmp_path):
+    edit(pkgs_file(pkgs, "finance-2017-18", "variance-bridge.csv"), "Premises Costs", "Premises")
+    out = run_cli("build", "--builtin-only", "--datapackages", str(pkgs), "--site-dir", str(tmp_path / "site"))
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "variance-bridge.csv, resource 'variance-bridge', row 9, field 'line_item': 'Premises' is not" in out.stderr
+    assert not (tmp_path / "site").exists()

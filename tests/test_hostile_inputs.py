@@ -502,3 +502,18 @@ def test_an_address_with_markup_is_recorded_percent_encoded_and_the_import_loads
         server.shutdown()
     recorded = json.loads(path.read_text())["sources"][0]["path"]
     assert recorded.endswith("?x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E") and "<" not in recorded
+
+
+def test_an_imported_package_takes_its_licence_from_the_site_and_names_its_region_and_level(tmp_path, catalog):
+    site = {"licence": "Test Licence 1.0", "licence_id": "TEST-1.0", "licence_url": "https://example.org/licence"}
+    paths = crime.import_crime(
+        tmp_path / "imported", catalog, borough_file(tmp_path, catalog), wards=ward_file(tmp_path, catalog), site=site
+    )
+    borough, ward = (json.loads(p.read_text()) for p in paths)
+    assert (
+        borough["licenses"]
+        == ward["licenses"]
+        == [{"name": "TEST-1.0", "path": "https://example.org/licence", "title": "Test Licence 1.0"}]
+    )
+    assert borough["title"] == "Recorded crime in London by borough and month"
+    assert ward["title"] == "Recorded crime in London by ward and month"

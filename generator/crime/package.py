@@ -8,7 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .. import outputs
+from .. import areas, outputs
+from ..config import DEFAULTS
 from ..errors import DataError
 from ..formats import csv_bytes, left_out_note
 from ..packages import Catalog, load_catalog
@@ -17,13 +18,6 @@ from .labels import Definitions
 from .population import read_population
 from .rows import INCOMPLETE_SHARE, tidy
 from .sources import fetch, read_text, recorded_url, snapshot_source
-
-LICENCE = {
-    "name": "OGL-UK-3.0",
-    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-    "title": "Open Government Licence v3.0",
-}
-
 
 SCHEMAS = Path(__file__).parent / "schemas"  # the Table Schemas of the tidy package, one JSON file a resource
 
@@ -41,9 +35,11 @@ def import_crime(
     population: str | None = None,
     population_year: int | None = None,
     cache: Path | None = None,
+    site: dict | None = None,
 ) -> list[Path]:
     """Import the crime file (and a ward file beside it) into a new imported folder, load it exactly as the build
-    will, then swap the folder in whole: crime, wards and population change together or not at all."""
+    will, then swap the folder in whole: crime, wards and population change together or not at all. ``site`` (the
+    config's) gives the data's licence; the title names the region the areas package puts at the top."""
     imported = Path(imported)
     outputs.check_replaceable(imported)
     imported.parent.mkdir(parents=True, exist_ok=True)
@@ -51,13 +47,20 @@ def import_crime(
         shutil.rmtree(stale, ignore_errors=True)
     defs = Definitions.from_catalog(catalog)
     names = [catalog.name_of("crime")] + ([catalog.name_of("wards")] if wards else [])
+    site = site or DEFAULTS["site"]
+    about = {
+        "region": areas.region(catalog)["name"],
+        "licence": {"name": site["licence_id"], "path": site["licence_url"], "title": site["licence"]},
+    }
     with tempfile.TemporaryDirectory(dir=imported.parent, prefix=".import-") as tmp:
         tmp = Path(tmp)
         stage = tmp / "imported"
         stage.mkdir()
-        write_package(stage / names[0], source, defs, tmp, population=population, population_year=population_year)
+        write_package(
+            stage / names[0], source, defs, tmp, about, population=population, population_year=population_year
+        )
         if wards:
-            write_package(stage / names[1], wards, defs, tmp, level="ward")
+            write_package(stage / names[1], wards, defs, tmp, about, level="ward")
         # Everything the build reads, checked now: a refused import leaves the working one as it was.
         try:
             load_catalog(stage, cache=cache, roles=catalog.roles, beside=catalog)
@@ -75,13 +78,14 @@ def write_package(
     source: str,
     defs: Definitions,
     workdir: Path,
+    about: dict,
     *,
     level: str | None = None,
     population: str | None = None,
     population_year: int | None = None,
 ) -> None:
     """One tidy recorded-crime package in out_dir (a new folder). ``level`` ("ward"), when given, is the level the
-    file must be at."""
+    file must be at; ``about`` holds the region its title names and the data's licence."""
     snap = snapshot_source(source)
     path = Path(snap[0]) if snap else fetch(source, workdir)
     raw = path.read_bytes()
@@ -126,11 +130,11 @@ def write_package(
         sources.append(pop_source)
     descriptor = {
         "name": out_dir.name,
-        "title": "Recorded crime in London by borough and month",
+        "title": f"Recorded crime in {about['region']} by {level} and month",
         "description": f"Imported from the Met's {level}-level crime file ({provenance['edition']}): "
         f"{len(t.crime):,} rows.",
         "profile": "tabular-data-package",
-        "licenses": [LICENCE],
+        "licenses": [about["licence"]],
         "sources": sources,
         "x-coverage": {
             "first_month": t.complete[0],

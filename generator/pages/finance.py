@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from .. import charts
 from .. import finance as money
+from ..errors import DataError, raise_all
 from ..formats import csv_bytes
 from ..periods import month_name
 from . import Model
-
-BRIDGE = [
-    ("Police officer pay", ["Police Officer Pay"]),
-    ("Police staff pay", ["Police Staff Pay"]),
-    ("PCSO pay", ["PCSO Pay"]),
-    ("Overtime", ["Police Officer Overtime", "Police Staff Overtime", "PCSO Overtime"]),
-    ("Running expenses", ["Employee Related Expenditure", "Premises Costs", "Transport Costs", "Supplies & Services"]),
-    ("Capital financing", ["Capital Financing Costs"]),
-    ("Pensions", ["Discretionary Pension Costs"]),
-    ("Other income", ["Other Income"]),
-    ("Specific grants", ["Specific Grants"]),
-    ("Reserves", ["Transfer to/(from) reserves"]),
-]
 
 
 def build(r, model: Model) -> None:
@@ -49,7 +37,7 @@ def build(r, model: Model) -> None:
         series=series.to_dict("records"),
         series_said=quarters_sentence(series),
         c_rev=revenue_chart(rev, net, src, period),
-        c_bridge=bridge_chart(rev, net, src, period),
+        c_bridge=bridge_chart(rev, bridge_steps(model, rev), net, src, period),
         c_bg=business_group_chart(money.latest(f["business-groups"]), src, period),
         c_cap=capital_chart(money.latest(f["capital"]), src, period),
         c_res=reserves_chart(money.latest(f["reserves"]), src),
@@ -102,11 +90,32 @@ def revenue_chart(rev, net, src: str, period: str):
     )
 
 
-def bridge_chart(rev, net, src: str, period: str):
-    """From budget to forecast in the steps of BRIDGE; the sentence names the two largest under- and the largest
-    overspend among them."""
+def bridge_steps(model: Model, rev) -> list[tuple[str, list[str]]]:
+    """The bridge's steps and the revenue lines each adds up (the package's variance-bridge resource), every line
+    one the revenue table prints."""
+    pkg = model.catalog.role("finance")
+    bridge = pkg.frames["variance-bridge"]
+    lines = set(rev.line_item)
+    problems = [
+        DataError(
+            f"'{line}' is not a line of the revenue table ({', '.join(sorted(lines))})",
+            path=pkg.path / pkg.resource("variance-bridge")["path"],
+            resource="variance-bridge",
+            row=i + 2,
+            field="line_item",
+        )
+        for i, line in enumerate(bridge.line_item)
+        if line not in lines
+    ]
+    raise_all(problems, f"{len(problems)} lines of the variance bridge are not in the revenue table")
+    return [(step, group.line_item.tolist()) for step, group in bridge.groupby("step", sort=False)]
+
+
+def bridge_chart(rev, steps_of: list[tuple[str, list[str]]], net, src: str, period: str):
+    """From budget to forecast in the steps the package declares; the sentence names the two largest under- and
+    the largest overspend among them."""
     by_line = rev.set_index("line_item")["variance_full_year"]
-    steps = [(label, round(float(by_line[lines].sum()), 1)) for label, lines in BRIDGE]
+    steps = [(label, round(float(by_line[lines].sum()), 1)) for label, lines in steps_of]
     under = sorted((v, label) for label, v in steps if v < 0)[:2]
     over = sorted(((v, label) for label, v in steps if v > 0), reverse=True)[:1]
     said = [f"{label.lower()} (£{-v:.1f}m under)" for v, label in under] + [
