@@ -49,12 +49,8 @@ def csv_bytes(frame: pd.DataFrame, counts: tuple[str, ...] = ()) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(frame.columns)
     for start in range(0, len(frame), CSV_BLOCK):
-        writer.writerows(
-            zip(
-                *(cell_strings(frame[name].iloc[start : start + CSV_BLOCK], name in counts) for name in frame.columns),
-                strict=True,
-            )
-        )
+        block = frame if len(frame) <= CSV_BLOCK else frame.iloc[start : start + CSV_BLOCK]
+        writer.writerows(zip(*(cell_strings(block[name], name in counts) for name in frame.columns), strict=True))
     return buf.getvalue().encode("utf-8")
 
 

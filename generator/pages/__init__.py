@@ -107,21 +107,29 @@ class Model:
         ids = d[d.categories.str.strip() == "*"].indicator_id
         return ids.iloc[0] if len(ids) else None
 
-    def break_notes(self, indicator_or_type: str) -> list[str]:
-        """The notes of every break touching the categories an indicator or crime type counts; a note of a break
-        that the 12-month change to the quarter straddles says so."""
+    @cached_property
+    def notes_by_type(self) -> dict[str, list[str]]:
+        """For each indicator and crime type, the notes of every break touching the categories it counts; a note of
+        a break that the 12-month change to the quarter straddles says so. Worked out once a build."""
         if self.breaks is None or self.breaks.empty or not self.crime_included:
-            return []
-        cats = set(self.indicators.sets.get(indicator_or_type, []))
-        rows = self.breaks[self.breaks.category_id.isin(cats)]
+            return {}
         q = self.config.as_at
-        return list(
-            dict.fromkeys(
+        said = [
+            (
+                r.category_id,
                 r.note
-                + (f" The change on {q.year_earlier().twelve_months} straddles it." if across(r.month, q) else "")
-                for r in rows.itertuples()
+                + (f" The change on {q.year_earlier().twelve_months} straddles it." if across(r.month, q) else ""),
             )
-        )
+            for r in self.breaks.itertuples()
+        ]
+        return {
+            key: list(dict.fromkeys(note for category, note in said if category in set(cats)))
+            for key, cats in self.indicators.sets.items()
+        }
+
+    def break_notes(self, indicator_or_type: str) -> list[str]:
+        """The break notes of one indicator or crime type (notes_by_type), a list of its own."""
+        return list(self.notes_by_type.get(indicator_or_type, []))
 
     def rank_sentence(self, rank, of: int, among: str) -> str:
         """'Ranked 5th of 32 boroughs by offences per 1,000 residents (mid-2019 population), 1 the highest.'"""
