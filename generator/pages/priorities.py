@@ -73,6 +73,7 @@ def build(r, model: Model) -> None:
             milestones=ms.to_dict("records"),
             rules=plan["local-priority-rules"].to_dict("records") if p.priority_id == "local-priorities" else [],
             printed=printed_series(model, p.priority_id),
+            printed_package=model.catalog.name_of("performance"),
         )
     r.page(
         "priorities/index.md",

@@ -40,6 +40,8 @@ def hostile_site(tmp_path_factory, imported):
     rewrite(pkgs / "police-and-crime-plan-2017-21" / "commitments.csv", "commitment", 0, HOSTILE)
     rewrite(pkgs / "police-and-crime-plan-2017-21" / "priorities.csv", "title", 0, "Police " + HOSTILE)
     rewrite(pkgs / "finance-2017-18" / "savings.csv", "savings_category", 0, HOSTILE)
+    rewrite(pkgs / "finance-2017-18" / "variance-bridge.csv", "step", 0, HOSTILE)  # a label in a chart's JSON
+    rewrite(pkgs / "london-performance-2017-18" / "recorded-crime-12-months.csv", "crime_category", 0, HOSTILE)
     d = json.loads((pkgs / "boroughs" / "datapackage.json").read_text())
     d["title"], d["description"] = "Boroughs " + HOSTILE, HOSTILE
     (pkgs / "boroughs" / "datapackage.json").write_text(json.dumps(d))
