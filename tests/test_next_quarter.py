@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from conftest import config_for, copy_packages
@@ -65,7 +66,11 @@ def test_a_second_quarter_of_printed_figures_is_shown_and_reconciled_with_no_cod
     add_rows(packages / "london-performance-2017-18" / "recorded-crime-12-months.csv", q2_london)
     add_rows(packages / "boroughs" / "local-priorities.csv", q2_local)
     add_finance_quarter(packages / "finance-2017-18")
-    cfg = config_for(tmp_path, datapackages=packages, imported=imported, as_at=Quarter.parse(Q2))
+    last_quarter = config_for(tmp_path / "q1", imported=imported)  # the site as published before the new report
+    build(last_quarter)
+    cfg = config_for(
+        tmp_path, datapackages=packages, imported=imported, as_at=Quarter.parse(Q2), previous=last_quarter.site_dir
+    )
     build(cfg)
     home = (cfg.site_dir / "index.html").read_text()
     assert "As MOPAC reported it: recorded crime, October 2016-September 2017" in home
@@ -104,3 +109,7 @@ def test_a_second_quarter_of_printed_figures_is_shown_and_reconciled_with_no_cod
         priority.index("Total Notifiable Offences, 2017/18 Q1"),
     )
     assert q2 < q1 and "800,002" in priority[q2:q1] and "790,473" in priority[q1:]
+    # What changed since the previous quarter's site counts the new quarter's rows, table by table.
+    changes = re.sub(r"<[^>]+>", " ", (cfg.site_dir / "changes" / "index.html").read_text())
+    for table, added in (("recorded-crime-12-months", 15), ("local-priorities", 66), ("revenue", 16)):
+        assert re.search(rf"{table}\s+{added}\s+0\b", changes), table
