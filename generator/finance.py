@@ -26,7 +26,7 @@ def quarters(frame: pd.DataFrame) -> list[Quarter]:
 
 def of_quarter(frame: pd.DataFrame, q: Quarter) -> pd.DataFrame:
     """The frame's rows for one reporting quarter."""
-    return frame[(frame.financial_year.astype(str) == q.label.split()[0]) & (frame.quarter.astype(int) == q.q)]
+    return frame[(frame.financial_year.astype(str) == q.financial_year) & (frame.quarter.astype(int) == q.q)]
 
 
 def latest(frame: pd.DataFrame) -> pd.DataFrame:

@@ -93,8 +93,13 @@ class Quarter:
         return Quarter(self.year - 1, self.q)
 
     @property
+    def financial_year(self) -> str:
+        """'2017/18': April 2017 to March 2018."""
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
     def label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.q}"
+        return f"{self.financial_year} Q{self.q}"
 
     @property
     def slug(self) -> str:

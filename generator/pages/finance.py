@@ -21,7 +21,7 @@ def build(r, model: Model) -> None:
     doc = model.doc(rev.source_doc.iloc[0])
     src = f"{doc['publisher']}, {doc['title']}"
     q = money.quarters(rev)[-1]
-    period = f"{q.label.split()[0]}, position at the end of Q{q.q} ({month_name(q.end_month)})"
+    period = f"{q.financial_year}, position at the end of Q{q.q} ({month_name(q.end_month)})"
     net = totals.set_index("line_item").loc[money.NET_LINE]
     vir = f["virements"]
     lines = list(dict.fromkeys(vir.budget_line))
