@@ -72,6 +72,11 @@ def declared(catalog: Catalog, key: str):
                 yield pkg, res, res[key]
 
 
+def labelled(label: str, fields: list[str], values) -> str:
+    """A finding's label with the group it compares: 'Total Pay / financial_year 2017/18 / quarter 1'."""
+    return " / ".join([label] + [f"{f} {v}" for f, v in zip(fields, values, strict=True)])
+
+
 def total_findings(catalog: Catalog) -> list[dict]:
     rows = []
     for pkg, res, spec in declared(catalog, "x-totals"):
@@ -89,9 +94,8 @@ def total_findings(catalog: Catalog) -> list[dict]:
                 if pd.isna(reported):
                     continue
                 computed = part[field].fillna(0).sum()
-                label = " / ".join(
-                    [str(trow.get(label_field, ""))] + [str(trow[f]) for f in spec.get("match_fields", [])]
-                )
+                match = spec.get("match_fields", [])
+                label = labelled(str(trow.get(label_field, "")), match, [trow[f] for f in match])
                 rows.append(
                     _finding(
                         pkg.name,
@@ -167,7 +171,7 @@ def same_total_findings(catalog: Catalog) -> list[dict]:
                         pkg.name,
                         res["name"],
                         f"same total as {spec['resource']}",
-                        " / ".join(["all rows", *values]),
+                        labelled("all rows", match, values),
                         field,
                         other_part[field].fillna(0).sum(),
                         part[field].fillna(0).sum(),

@@ -27,11 +27,21 @@ def test_known_rounding_differences_are_found(catalog):
     pay = finding(f, "revenue", "Police Officer Pay", "variance_full_year")
     assert (pay.computed, pay.reported, pay.status) == (-23.4, -23.3, "rounding")
     assert (
-        finding(f, "savings-reported-totals", "Total - MPS Savings 2017/18 / 2017/18 / 1", "forecast_saving").computed
+        finding(
+            f,
+            "savings-reported-totals",
+            "Total - MPS Savings 2017/18 / financial_year 2017/18 / quarter 1",
+            "forecast_saving",
+        ).computed
         == -66.0
     )
     assert (
-        finding(f, "capital-reported-totals", "Total Capital Expenditure / 2017/18 / 1", "budget_full_year").status
+        finding(
+            f,
+            "capital-reported-totals",
+            "Total Capital Expenditure / financial_year 2017/18 / quarter 1",
+            "budget_full_year",
+        ).status
         == "exact"
     )
     assert finding(f, "reserves", "2015/16", "closing_balance").status == "exact"
@@ -39,7 +49,9 @@ def test_known_rounding_differences_are_found(catalog):
 
 def test_virement_totals_are_checked_per_budget_line(catalog):
     f = run_checks(catalog)
-    v = f[(f.resource == "virements-reported-totals") & (f.label == "Total Virements / other_income")].iloc[0]
+    v = f[(f.resource == "virements-reported-totals") & (f.label == "Total Virements / budget_line other_income")].iloc[
+        0
+    ]
     assert (round(v.computed, 1), v.reported) == (6.8, 7.0)
 
 

@@ -99,9 +99,13 @@ def test_a_second_quarter_of_printed_figures_is_shown_and_reconciled_with_no_cod
     assert "Revenue at the end of 2017/18 Q2: a full-year forecast underspend of £44.7m" in home
     findings = list(csv.DictReader(io.StringIO((cfg.site_dir / "quality" / "findings.csv").read_text())))
     status = {(r["label"], r["field"]): r["status"] for r in findings}
-    assert status[("TOTAL NET EXPENDITURE / 2017/18 / 2", "forecast_full_year")] == "mismatch"  # the test figure
-    assert status[("TOTAL NET EXPENDITURE / 2017/18 / 1", "forecast_full_year")] != "mismatch"
-    assert status[("all rows / 2017/18 / 2", "budget_full_year")] == "exact"  # capital printed twice, per quarter
+    assert (
+        status[("TOTAL NET EXPENDITURE / financial_year 2017/18 / quarter 2", "forecast_full_year")] == "mismatch"
+    )  # the test figure
+    assert status[("TOTAL NET EXPENDITURE / financial_year 2017/18 / quarter 1", "forecast_full_year")] != "mismatch"
+    assert (
+        status[("all rows / financial_year 2017/18 / quarter 2", "budget_full_year")] == "exact"
+    )  # capital printed twice, per quarter
     # A priority page lists every quarter MOPAC reported, newest first.
     priority = (cfg.site_dir / "priorities" / "police-service" / "index.html").read_text()
     q2, q1 = (
