@@ -78,16 +78,22 @@ def catalog():
 
 
 @pytest.fixture(scope="session")
-def imported(tmp_path_factory, catalog):
+def validated(tmp_path_factory):
+    """Frictionless's verdicts for this session, by content: a package the import validated is not validated again."""
+    return tmp_path_factory.mktemp("validated")
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory, catalog, validated):
     """The real crime file imported once per session (the project never stores it)."""
     out = tmp_path_factory.mktemp("imported")
-    import_crime(out, catalog, str(CRIME_FILE), population=str(POPULATION_FILE), population_year=2019)
+    import_crime(out, catalog, str(CRIME_FILE), population=str(POPULATION_FILE), population_year=2019, cache=validated)
     return out
 
 
 @pytest.fixture(scope="session")
-def full_catalog(imported):
-    return load_catalog(REPO / "datapackages", imported, roles=ROLES)
+def full_catalog(imported, validated):
+    return load_catalog(REPO / "datapackages", imported, roles=ROLES, cache=validated)
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,7 @@ def failing_in_worker(error):
 
     def build(r, model):
         if os.getpid() == parent:
-            time.sleep(0.2)
+            time.sleep(0.05)
         else:
             error()
 
