@@ -11,8 +11,11 @@ module-level global in each worker.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import traceback
 from collections.abc import Callable
+
+from .errors import EnvironmentProblem
 
 
 class WorkerFailed(Exception):
@@ -51,7 +54,13 @@ class Forked:
             ok, value, text = self._receive.recv()
         except EOFError:
             self._process.join()
-            raise WorkerFailed(f"a worker process stopped (exit code {self._process.exitcode})") from None
+            code = self._process.exitcode
+            if code is not None and code < 0:  # killed by a signal: the machine's doing (out of memory, say)
+                raise EnvironmentProblem(
+                    f"a worker process was stopped by signal {-code} ({signal.Signals(-code).name}): is the machine "
+                    "out of memory? The published site was not changed"
+                ) from None
+            raise WorkerFailed(f"a worker process stopped (exit code {code})") from None
         self._process.join()
         if ok:
             return value

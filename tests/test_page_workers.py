@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from conftest import config_for, run_cli
 
-from generator.errors import DataError, DataErrors
+from generator.errors import DataError, DataErrors, EnvironmentProblem
 from generator.forked import WorkerFailed
 from generator.pages import registry
 from generator.site import make_model, render_site
@@ -57,6 +57,12 @@ def test_bad_data_found_in_a_worker_keeps_every_file_row_and_field(model, monkey
 def test_a_worker_that_dies_stops_the_build_with_a_reason(model, monkeypatch):
     monkeypatch.setattr("generator.site.PAGE_TYPES_BY_NAME", failing_in_worker(lambda: os._exit(9)))
     with pytest.raises(WorkerFailed, match="exit code 9"):
+        render_site(model, 2)
+
+
+def test_a_worker_the_machine_kills_is_the_machines_problem_not_a_bug(model, monkeypatch):
+    monkeypatch.setattr("generator.site.PAGE_TYPES_BY_NAME", failing_in_worker(lambda: os.kill(os.getpid(), 9)))
+    with pytest.raises(EnvironmentProblem, match=r"signal 9 \(SIGKILL\): is the machine out of memory"):
         render_site(model, 2)
 
 
