@@ -111,7 +111,9 @@ def test_a_second_build_stops_at_once_naming_the_first(tmp_path: Path):
 
 
 def test_the_milestone_summary_covers_every_update_however_many():
-    from generator.pages.milestones import STATUSES, status_summary
+    from generator.pages.milestones import STATUSES, listed, status_summary
+
+    assert [listed(["a"]), listed(["a", "b"]), listed(["a", "b", "c"])] == ["a", "a and b", "a, b and c"]
 
     # Test data, not MOPAC's: three updates where the real package has two.
     # Listed out of date order, as a hand-edited reports.csv may be; the summary leads with the latest.

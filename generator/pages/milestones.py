@@ -28,6 +28,11 @@ def download(ms, pr, reports, titles) -> pd.DataFrame:
     ]  # fmt: skip
 
 
+def listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def status_summary(counts: dict[str, list[int]], reports: pd.DataFrame) -> str:
     """How many milestones each update reports, delivered and with no stated status, for any number of updates:
     the latest first."""
@@ -78,6 +83,7 @@ def build(r, model: Model) -> None:
         rows=rows,
         statuses=STATUSES,
         chart_status=chart,
+        update_quarters=listed(reports.sort_values("period_end").quarter.tolist()),
         quarters=sorted(ms.due_quarter.unique()),
         programmes=sorted(p for p in ms.omm_programme.unique() if p),
         priorities=[(k, titles[k]) for k in model.priorities.priority_id if k in set(ms.priority_id)],
