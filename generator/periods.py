@@ -103,7 +103,7 @@ class Quarter:
 
     @property
     def slug(self) -> str:
-        return f"{self.year}-{(self.year + 1) % 100:02d}-q{self.q}"
+        return f"{self.financial_year.replace('/', '-')}-q{self.q}"
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.q}"
